@@ -1,0 +1,25 @@
+"""`dailypapers serve`: the web server."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from dailypapers.cli.common import AppContext, pass_app
+from dailypapers.web.app import create_app
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Interface to listen on (setting: host).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (setting: port).")
+@pass_app
+def serve(app: AppContext, host: str | None, port: int | None) -> None:
+    """Run the web server (upgrades the database schema first)."""
+    settings = app.settings
+    db = app.database()
+    web = create_app(settings, db=db)
+    uvicorn.run(web, host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower(),
+                proxy_headers=True)
+
+
+COMMANDS = [serve]

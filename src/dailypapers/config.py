@@ -1,0 +1,96 @@
+"""Settings: defaults, overridden by an optional TOML file, overridden by environment variables.
+
+Every field of `Settings` is a documented setting (the README lists each one; a test keeps them in step).
+The environment variable for field `x_y` is `DAILYPAPERS_X_Y`; the TOML file uses the field names as keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "DAILYPAPERS_"
+CONFIG_ENV = "DAILYPAPERS_CONFIG"
+DEFAULT_CONFIG_FILE = "dailypapers.toml"
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting and its source."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///dailypapers.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+    site_name: str = "dailypapers"
+    log_level: str = "INFO"
+    import_batch_size: int = 2000
+    sqlite_busy_timeout_ms: int = 30000
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, raw: Any, target: Any, source: str) -> Any:
+    if target is bool or target == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{source}: setting {name!r} must be true or false, got {raw!r}")
+    if target is int or target == "int":
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{source}: setting {name!r} must be an integer, got {raw!r}") from None
+    if target is float or target == "float":
+        try:
+            return float(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{source}: setting {name!r} must be a number, got {raw!r}") from None
+    if target in (list, "list[str]"):
+        if isinstance(raw, list):
+            return [str(x) for x in raw]
+        return [part for part in str(raw).replace(",", " ").split() if part]
+    return str(raw)
+
+
+def setting_names() -> list[str]:
+    return [f.name for f in fields(Settings) if f.name != "extra"]
+
+
+def load_settings(config_file: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Build settings from defaults, the TOML file (if any) and the environment."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    types = {f.name: f.type for f in fields(Settings)}
+    path = config_file or env.get(CONFIG_ENV)
+    if path is None and Path(DEFAULT_CONFIG_FILE).is_file():
+        path = DEFAULT_CONFIG_FILE
+    if path is not None:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {p} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {p}: {exc}") from None
+        for key, raw in data.items():
+            if key not in types or key == "extra":
+                raise ConfigError(f"config file {p}: unknown setting {key!r}")
+            values[key] = _coerce(key, raw, types[key], f"config file {p}")
+    for name in setting_names():
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is not None:
+            values[name] = _coerce(name, raw, types[name], f"environment variable {ENV_PREFIX}{name.upper()}")
+    return Settings(**values)

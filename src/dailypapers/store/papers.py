@@ -1,0 +1,197 @@
+"""Paper rows: merge-upserts from any source, and the reads the pages and exports need."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from dailypapers.ingest.records import PaperRecord
+from dailypapers.store.schema import paper_categories, papers
+
+# Columns a source may set; their merged values make up the content hash.
+CONTENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PaperRecord) if f.name not in ("arxiv_id", "guessed"))
+_MERGE_ALWAYS = {"imported_upvotes", "imported_comments", "ai_summary", "ai_keywords", "code_url", "project_url"}
+
+
+@dataclass
+class UpsertResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: UpsertResult) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def content_hash(row: dict) -> str:
+    payload = json.dumps({k: _jsonable(row.get(k)) for k in CONTENT_FIELDS}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def merge(existing: dict | None, record: PaperRecord) -> dict:
+    """The stored content after `record` arrives.
+
+    A record of a newer or equal version overwrites what it states; a record of an older (or unknown)
+    version only fills gaps, except for the community fields (upvotes, AI summary, links) that only curated
+    sources carry, which always take the latest statement. `None` in a record never erases anything.
+    """
+    incoming = {name: getattr(record, name) for name in CONTENT_FIELDS}
+    if existing is None:
+        merged = dict(incoming)
+    else:
+        old_version = existing.get("version")
+        authoritative = record.version is not None and (old_version is None or record.version >= old_version)
+        merged = {name: existing.get(name) for name in CONTENT_FIELDS}
+        for name, value in incoming.items():
+            if value is None:
+                continue
+            if merged[name] in (None, "", []) or (
+                name not in record.guessed and (authoritative or name in _MERGE_ALWAYS)
+            ):
+                merged[name] = value
+        if record.version is not None and old_version is not None:
+            merged["version"] = max(record.version, old_version)
+    merged["title"] = merged.get("title") or ""
+    merged["abstract"] = merged.get("abstract") or ""
+    merged["authors"] = merged.get("authors") or []
+    merged["categories"] = merged.get("categories") or []
+    merged["imported_upvotes"] = merged.get("imported_upvotes") or 0
+    merged["imported_comments"] = merged.get("imported_comments") or 0
+    return merged
+
+
+def _row_values(merged: dict) -> dict:
+    categories = merged.get("categories") or []
+    authors = merged.get("authors") or []
+    return {
+        **{k: merged.get(k) for k in CONTENT_FIELDS if k != "categories"},
+        "title": merged.get("title") or "",
+        "abstract": merged.get("abstract") or "",
+        "authors": authors,
+        "authors_text": ", ".join(authors),
+        "categories": " ".join(categories),
+        "primary_category": categories[0] if categories else None,
+    }
+
+
+def _existing_rows(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, dict]:
+    cols = [papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.categories] + [
+        papers.c[name] for name in CONTENT_FIELDS if name != "categories"
+    ]
+    rows = conn.execute(sa.select(*cols).where(papers.c.arxiv_id.in_(list(arxiv_ids)))).mappings()
+    out = {}
+    for row in rows:
+        d = dict(row)
+        d["categories"] = d["categories"].split() if d["categories"] else None
+        out[d["arxiv_id"]] = d
+    return out
+
+
+def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[UpsertResult, dict[str, int]]:
+    """Merge records into the store (one batch, inside the caller's transaction).
+
+    Returns the counts and the row id of every paper the batch touched, keyed by arXiv id.
+    Records for the same paper inside one batch are merged in order.
+    """
+    result = UpsertResult()
+    by_id: dict[str, list[PaperRecord]] = {}
+    for rec in records:
+        by_id.setdefault(rec.arxiv_id, []).append(rec)
+    if not by_id:
+        return result, {}
+    existing = _existing_rows(conn, list(by_id))
+    now = utcnow()
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    for arxiv_id, recs in by_id.items():
+        old = existing.get(arxiv_id)
+        merged: dict | None = old
+        digest = old["content_hash"] if old else None
+        for rec in recs:  # counted per record, so duplicates inside a batch count like duplicates across batches
+            merged = merge(merged, rec)
+            previous, digest = digest, content_hash(merged)
+            if previous is None:
+                result.new += 1
+            elif previous != digest:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        assert merged is not None
+        if old is None:
+            inserts.append(
+                {**_row_values(merged), "arxiv_id": arxiv_id, "content_hash": digest, "created_at": now,
+                 "modified_at": now, "hidden": False}
+            )
+        elif digest != old["content_hash"]:
+            updates.append({**_row_values(merged), "_id": old["id"], "content_hash": digest, "modified_at": now,
+                            "_categories": merged.get("categories") or []})
+    if inserts:
+        conn.execute(papers.insert(), inserts)
+    if updates:
+        stmt = papers.update().where(papers.c.id == sa.bindparam("_id"))
+        conn.execute(stmt, [{k: v for k, v in u.items() if k != "_categories"} for u in updates])
+    ids = {a: row["id"] for a, row in existing.items()}
+    if inserts:
+        ids.update(_ids_for(conn, [r["arxiv_id"] for r in inserts]))
+    _write_categories(conn, ids, inserts, updates)
+    return result, ids
+
+
+def _ids_for(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:
+    rows = conn.execute(sa.select(papers.c.arxiv_id, papers.c.id).where(papers.c.arxiv_id.in_(list(arxiv_ids))))
+    return {a: i for a, i in rows}
+
+
+def _write_categories(conn: sa.Connection, ids: dict[str, int], inserts: list[dict], updates: list[dict]) -> None:
+    rows = []
+    for ins in inserts:
+        cats = ins["categories"].split()
+        pid = ids[ins["arxiv_id"]]
+        rows.extend({"paper_id": pid, "category": c, "position": i} for i, c in enumerate(dict.fromkeys(cats)))
+    if updates:
+        conn.execute(paper_categories.delete().where(paper_categories.c.paper_id.in_([u["_id"] for u in updates])))
+        for upd in updates:
+            cats = list(dict.fromkeys(upd["_categories"]))
+            rows.extend({"paper_id": upd["_id"], "category": c, "position": i} for i, c in enumerate(cats))
+    if rows:
+        conn.execute(paper_categories.insert(), rows)
+
+
+def get_paper(conn: sa.Connection, arxiv_id: str) -> dict | None:
+    row = conn.execute(sa.select(papers).where(papers.c.arxiv_id == arxiv_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def count_papers(conn: sa.Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar_one()
+
+
+def iter_papers(conn: sa.Connection, batch_size: int = 1000) -> Iterator[dict]:
+    """Every paper in arXiv-id order, read in keyset-paged batches so memory stays flat."""
+    last = ""
+    while True:
+        rows = conn.execute(
+            sa.select(papers).where(papers.c.arxiv_id > last).order_by(papers.c.arxiv_id).limit(batch_size)
+        ).mappings().all()
+        if not rows:
+            return
+        for row in rows:
+            yield dict(row)
+        last = rows[-1]["arxiv_id"]

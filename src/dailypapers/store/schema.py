@@ -1,0 +1,78 @@
+"""Table definitions (SQLAlchemy Core). Migrations under dailypapers/migrations create them; this module is
+what queries are written against. Times are naive UTC."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+papers = sa.Table(
+    "papers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("arxiv_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("version", sa.Integer),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("abstract", sa.Text, nullable=False, server_default=""),
+    sa.Column("authors", sa.JSON, nullable=False),
+    sa.Column("authors_text", sa.Text, nullable=False, server_default=""),
+    sa.Column("primary_category", sa.String(64)),
+    sa.Column("categories", sa.Text, nullable=False, server_default=""),
+    sa.Column("published_at", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime),
+    sa.Column("comments", sa.Text),
+    sa.Column("journal_ref", sa.Text),
+    sa.Column("doi", sa.Text),
+    sa.Column("report_no", sa.Text),
+    sa.Column("license", sa.Text),
+    sa.Column("code_url", sa.Text),
+    sa.Column("project_url", sa.Text),
+    sa.Column("ai_summary", sa.Text),
+    sa.Column("ai_keywords", sa.JSON),
+    sa.Column("imported_upvotes", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("imported_comments", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("content_hash", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("modified_at", sa.DateTime, nullable=False),
+    sa.Index("ix_papers_published_at", "published_at"),
+)
+
+paper_categories = sa.Table(
+    "paper_categories",
+    metadata,
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("category", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Index("ix_paper_categories_category", "category", "paper_id"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, unique=True),
+    sa.Column("display_name", sa.Text),
+    sa.Column("email", sa.String(320), unique=True),
+    sa.Column("role", sa.String(20), nullable=False, server_default="member"),
+    sa.Column("password_hash", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("suspended_at", sa.DateTime),
+)
+
+daily_entries = sa.Table(
+    "daily_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # A paper is featured at most once: the submission rule "not already on a daily list" rests on this.
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False, unique=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("submitted_at", sa.DateTime, nullable=False),
+    sa.Column("submitter_name", sa.Text),
+    sa.Column("submitter_username", sa.Text),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text),
+    sa.Index("ix_daily_entries_day", "day"),
+)
