@@ -32,6 +32,9 @@ papers = sa.Table(
     sa.Column("ai_keywords", sa.JSON),
     sa.Column("imported_upvotes", sa.Integer, nullable=False, server_default="0"),
     sa.Column("imported_comments", sa.Integer, nullable=False, server_default="0"),
+    # Community counters, kept in step with their rows in the same transaction (lists read them, never COUNT).
+    sa.Column("vote_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("comment_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("content_hash", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
