@@ -32,6 +32,11 @@ class Settings:
     log_level: str = "INFO"
     import_batch_size: int = 2000
     sqlite_busy_timeout_ms: int = 30000
+    embedding_model: str = "minilm-int8"
+    embedding_max_tokens: int = 128
+    embedding_threads: int = 0
+    index_batch_size: int = 64
+    index_on_serve: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:
