@@ -215,13 +215,23 @@ def _semantic(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.
 
 def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
             limit: int) -> list[tuple[int, float]]:
+    """Keyword candidates re-ranked by a mix of their BM25 and their cosine with the query; when the keyword branch
+    finds fewer than `limit` papers, the nearest semantic neighbours fill the rest (so a query sharing no word with
+    any paper still finds something)."""
     params = fusion.DEFAULT
     keyword = store.keyword_search(conn, _keyword_query(conn, q), filters, max(limit, params.keyword_depth))
     vector = _query_vector(db, q)
-    semantic = [] if q.phrases else _nearest(db, conn, vector, filters, max(limit, params.semantic_depth))
-    dense = _dense_scores(db, conn, vector, [pid for pid, _ in keyword])
-    dense.update(dict(semantic))
-    return fusion.fuse(keyword, semantic, dense, params, query_words=len(q.content_words))[:limit]
+    semantic: list[tuple[int, float]] = []
+    if len(keyword) < limit and not q.phrases:
+        semantic = _nearest(db, conn, vector, filters, max(limit, params.semantic_depth))
+    head = keyword[: params.keyword_depth]  # the re-ranking was tuned on this many candidates
+    fused = fusion.fuse(head, [], _dense_scores(db, conn, vector, [pid for pid, _ in head]), params)
+    seen = {pid for pid, _ in fused}
+    rest = [pid for pid, _ in keyword[params.keyword_depth :]]
+    rest += [pid for pid, _ in semantic if pid not in seen and pid not in set(rest)]
+    floor = min((s for _, s in fused), default=0.0)
+    # Below the re-ranked head, in keyword order then semantic order; scores keep falling so sorts stay stable.
+    return (fused + [(pid, floor - 0.001 * (n + 1)) for n, pid in enumerate(rest)])[:limit]
 
 
 def _dense_scores(db: Database, conn: sa.Connection, vector: np.ndarray, ids: list[int]) -> dict[int, float]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class FusionParams:
     method: str = "linear"  # "linear" (scaled score mix) or "rrf"
-    keyword_depth: int = 100
+    keyword_depth: int = 30
     semantic_depth: int = 50
     dense_weight: float = 0.5  # linear: share of the cosine in the mix
     rrf_k: int = 60
@@ -32,7 +32,7 @@ def rrf(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], k: 
 
 
 def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], dense: dict[int, float],
-         params: FusionParams = DEFAULT, query_words: int = 0) -> list[tuple[int, float]]:
+         params: FusionParams = DEFAULT) -> list[tuple[int, float]]:
     if params.method == "rrf":
         return rrf(keyword[: params.keyword_depth], semantic[: params.semantic_depth], params.rrf_k)
     best = max((s for _, s in keyword), default=0.0)
