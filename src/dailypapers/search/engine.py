@@ -227,8 +227,8 @@ def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
     head = keyword[: params.keyword_depth]  # the re-ranking was tuned on this many candidates
     fused = fusion.fuse(head, [], _dense_scores(db, conn, vector, [pid for pid, _ in head]), params)
     seen = {pid for pid, _ in fused}
-    rest = [pid for pid, _ in keyword[params.keyword_depth :]]
-    rest += [pid for pid, _ in semantic if pid not in seen and pid not in set(rest)]
+    rest = list(dict.fromkeys([pid for pid, _ in keyword[params.keyword_depth :]]
+                              + [pid for pid, _ in semantic if pid not in seen]))
     floor = min((s for _, s in fused), default=0.0)
     # Below the re-ranked head, in keyword order then semantic order; scores keep falling so sorts stay stable.
     return (fused + [(pid, floor - 0.001 * (n + 1)) for n, pid in enumerate(rest)])[:limit]

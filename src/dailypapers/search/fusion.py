@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class FusionParams:
     method: str = "linear"  # "linear" (scaled score mix) or "rrf"
-    keyword_depth: int = 30
+    keyword_depth: int = 15
     semantic_depth: int = 50
     dense_weight: float = 0.5  # linear: share of the cosine in the mix
     rrf_k: int = 60
