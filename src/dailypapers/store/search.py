@@ -221,9 +221,10 @@ def ids_by_arxiv_id(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, 
 def ids_by_exact_title(conn: sa.Connection, title: str) -> list[int]:
     """Papers whose title equals `title` ignoring case and surrounding space (a pasted title goes first)."""
     wanted = title.strip().lower()
-    prefix = sa.func.lower(sa.func.substr(papers.c.title, 1, 200))
-    stmt = sa.select(papers.c.id).where(prefix == sa.func.lower(sa.func.substr(wanted, 1, 200)),
-                                        sa.func.lower(papers.c.title) == wanted, papers.c.hidden == sa.false())
+    # Spelled exactly as in the index definition (literal 1 and 200, not bound parameters) so the index is used.
+    prefix = sa.literal_column("lower(substr(papers.title, 1, 200))")
+    stmt = sa.select(papers.c.id).where(prefix == wanted[:200], sa.func.lower(papers.c.title) == wanted,
+                                        papers.c.hidden == sa.false())
     return [int(r[0]) for r in conn.execute(stmt.limit(5))]
 
 
