@@ -30,7 +30,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     site_name: str = "dailypapers"
     log_level: str = "INFO"
-    import_batch_size: int = 2000
+    import_batch_size: int = 5000
     sqlite_busy_timeout_ms: int = 30000
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
