@@ -59,6 +59,7 @@ def test_killed_import_reruns_to_the_same_database(cli_env, tmp_path, shared_dir
     assert proc.poll() is None, "import finished before it could be killed; give it more data"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    _assert_no_orphan_reader(str(data))
     r = _run(["import", str(data)], cli_env)
     assert r.returncode == 0, r.stderr
     interrupted = _run(["export"], cli_env).stdout
@@ -69,3 +70,15 @@ def test_killed_import_reruns_to_the_same_database(cli_env, tmp_path, shared_dir
     clean = exported.stdout
     assert interrupted.count("\n") == 74728
     assert interrupted == clean
+
+
+def _assert_no_orphan_reader(marker: str, timeout: float = 10.0) -> None:
+    """The importer's reader process must not outlive a killed importer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = subprocess.run(["pgrep", "-f", f"dailypapers import --batch-size 500 {marker}"],
+                               capture_output=True, text=True).stdout.split()
+        if not found:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"reader process(es) {found} outlived the killed import")

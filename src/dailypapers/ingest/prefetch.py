@@ -26,8 +26,9 @@ def _child(fn: Callable[..., Iterator[Any]], args: tuple, q: mp.Queue, parent: i
                     q.put(item, timeout=1.0)
                     break
                 except queue.Full:
-                    if os.getppid() != parent:  # the importer died: stop instead of blocking forever
-                        return
+                    if os.getppid() != parent:  # the importer died: leave now, without flushing to a dead reader
+                        q.cancel_join_thread()
+                        os._exit(0)
         q.put((_DONE, None))
     except BaseException as exc:  # handed to the parent, which re-raises it where it would have happened
         try:
