@@ -131,7 +131,8 @@ def record_announcements(conn: sa.Connection, rows: Iterable[AnnouncementRow], p
         return 0
     ids = {paper_ids[r.arxiv_id] for r in rows}
     have = set(conn.execute(sa.select(arxiv_announcements.c.paper_id, arxiv_announcements.c.day)
-                            .where(arxiv_announcements.c.paper_id.in_(ids))).tuples())
+                            .where(arxiv_announcements.c.paper_id.in_(ids))).all())
+    have = {tuple(r) for r in have}
     inserts, seen = [], set()
     for r in rows:
         key = (paper_ids[r.arxiv_id], r.day)
