@@ -10,7 +10,7 @@ import pytest
 from dailypapers.harvest.announce import listing_day
 from dailypapers.harvest.sync import run_sync
 from dailypapers.store.daily import papers_on_day
-from tests.arxiv_replay import FakeClock, Reply, ReplayServer, api_reply
+from tests.arxiv_replay import FakeClock, ReplayServer, Reply, api_reply
 from tests.harvest_helpers import TOKEN, build_server, fake_client, oai_last_page, replay_settings
 
 
@@ -33,7 +33,8 @@ def test_offline_sync_exits_1_with_one_line_and_status_shows_it(cli_env):
     r = _run(["sync"], env)
     assert r.returncode == 1
     assert r.stderr.strip().count("\n") == 0, r.stderr
-    assert r.stderr.startswith("sync failed: arXiv unreachable at http://127.0.0.1:9/oai") and "cannot connect" in r.stderr
+    assert r.stderr.startswith("sync failed: arXiv unreachable at http://127.0.0.1:9/oai")
+    assert "cannot connect" in r.stderr
     s = _run(["status"], env)
     assert s.returncode == 1
     assert "papers in the database: 0" in s.stdout and "FAILED: arXiv unreachable" in s.stdout

@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from dailypapers.config import Settings
 from dailypapers.harvest.sync import run_sync
@@ -66,6 +67,13 @@ def test_kill_9_mid_harvest_then_rerun_gives_the_clean_database(shared_dir, db, 
         clean = export_text(clean_db)
     finally:
         clean_server.stop()
-        clean_db.dispose()
+    assert _announcements(db) == _announcements(clean_db)
     assert interrupted.count("\n") == 62  # cs papers of both pages + the RSS announcements
     assert interrupted == clean
+    clean_db.dispose()
+
+
+def _announcements(database) -> list[tuple]:
+    with database.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(sa.text(
+            "SELECT p.arxiv_id, a.day, a.announce_type FROM arxiv_announcements a JOIN papers p ON p.id = a.paper_id")))

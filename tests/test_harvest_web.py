@@ -109,3 +109,25 @@ def test_serve_backfills_in_the_background_while_pages_keep_answering(db, settin
             assert "Daily papers" in home.text and "2606.32040" in home.text
     finally:
         server.stop()
+
+
+def test_new_on_arxiv_api(db, settings, shared_dir):
+    from dailypapers.harvest.sync import run_sync
+    from tests.arxiv_replay import FakeClock
+    from tests.harvest_helpers import fake_client
+
+    clock = FakeClock()
+    server = build_server(shared_dir, clock, ["cs"], with_503=False)
+    try:
+        s = replay_settings(settings, server, ["cs"], daily_list_policy="curated")
+        with fake_client(s, clock) as c:
+            run_sync(db, s, client=c)
+    finally:
+        server.stop()
+    client = _client(db, settings)
+    new = client.get("/api/arxiv/announcements/2026-07-01").json()
+    assert sorted(p["arxiv_id"] for p in new) == ["2606.32018", "2606.32033", "2606.32039", "2606.32040"]
+    replaced = client.get("/api/arxiv/announcements/2026-07-01?types=replace").json()
+    assert [(p["arxiv_id"], p["version"]) for p in replaced] == [("2606.32036", 2)]
+    assert client.get("/api/arxiv/announcements/July").status_code == 400
+    assert "unknown announce types" in client.get("/api/arxiv/announcements/2026-07-01?types=old").text

@@ -9,9 +9,7 @@ import click
 from dailypapers.cli.common import AppContext, pass_app
 from dailypapers.harvest.status import harvest_status
 from dailypapers.harvest.sync import SyncFailed, run_sync
-from dailypapers.sources.arxiv_api import FetchError, fetch_papers
-from dailypapers.sources.http import ArxivUnavailable
-from dailypapers.sources.xmlparse import SourceFormatError
+from dailypapers.sources.arxiv_api import FETCH_ERRORS, fetch_papers
 from dailypapers.store.harvest import SyncAlreadyRunning
 from dailypapers.store.papers import upsert_papers
 
@@ -51,7 +49,7 @@ def fetch(app: AppContext, ids: tuple[str, ...]) -> None:
     db = app.database()
     try:
         records = fetch_papers(list(ids), app.settings)
-    except (FetchError, ArxivUnavailable, SourceFormatError) as exc:
+    except FETCH_ERRORS as exc:
         click.echo(f"fetch failed: {exc}", err=True)
         sys.exit(1)
     with db.write() as conn:

@@ -21,7 +21,7 @@ from dailypapers.harvest.announce import listing_day
 from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
 from dailypapers.progress import Progress
 from dailypapers.sources import oai_pmh, rss
-from dailypapers.sources.http import ArxivUnavailable, PoliteClient
+from dailypapers.sources.http import MIN_SPACING_S, ArxivUnavailable, PoliteClient
 from dailypapers.sources.oai_pmh import BadResumptionToken, OaiError, OaiRecord
 from dailypapers.sources.xmlparse import SourceFormatError
 from dailypapers.store import harvest as store
@@ -80,6 +80,9 @@ def check_settings(settings: Settings) -> None:
                           f"got {settings.arxiv_metadata_prefix!r}")
     if not settings.arxiv_categories:
         raise ConfigError("setting 'arxiv_categories' is empty: name at least one arXiv category")
+    if settings.arxiv_request_spacing_s < MIN_SPACING_S:
+        raise ConfigError(f"setting 'arxiv_request_spacing_s' must be at least {MIN_SPACING_S:g} seconds (arXiv's "
+                          f"terms of use), got {settings.arxiv_request_spacing_s:g}")
     if settings.backfill_days < 1:
         raise ConfigError(f"setting 'backfill_days' must be at least 1, got {settings.backfill_days}")
 

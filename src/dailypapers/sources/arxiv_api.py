@@ -21,8 +21,8 @@ NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/
       "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}
 BATCH_SIZE = 100  # ids per request; arXiv recommends modest batches
 
-__all__ = ["ArxivUnavailable", "FetchError", "SourceFormatError", "UnknownArxivIds", "fetch_papers",
-           "parse_feed"]
+__all__ = ["FETCH_ERRORS", "ArxivUnavailable", "FetchError", "SourceFormatError", "UnknownArxivIds",
+           "fetch_papers", "parse_feed"]
 
 
 class FetchError(ValueError):
@@ -35,6 +35,10 @@ class UnknownArxivIds(FetchError):
     def __init__(self, message: str, ids: list[str]):
         super().__init__(message)
         self.ids = ids
+
+
+# Everything `fetch_papers` raises on purpose, for callers that show the message: `except FETCH_ERRORS as exc`.
+FETCH_ERRORS = (FetchError, ArxivUnavailable, SourceFormatError)
 
 
 def _when(text: str | None) -> datetime | None:
