@@ -161,3 +161,16 @@ def test_unreachable_arxiv_fails_with_one_line_and_logs_the_run(db, settings):
         run = harvest_store.last_finished_run(conn)
         assert count_papers(conn) == 0
     assert run["status"] == "failed" and "127.0.0.1:9" in run["error"]
+
+
+def test_settings_are_checked_before_anything_is_recorded(db, settings):
+    from dailypapers.config import ConfigError
+
+    for bad, match in [({"arxiv_request_spacing_s": 1.0}, "arxiv_request_spacing_s.*at least 3"),
+                       ({"daily_list_policy": "some"}, "daily_list_policy"),
+                       ({"arxiv_metadata_prefix": "oai_dc"}, "arxiv_metadata_prefix"),
+                       ({"arxiv_categories": []}, "arxiv_categories")]:
+        with pytest.raises(ConfigError, match=match):
+            run_sync(db, settings.replace(**bad))
+    with db.connect() as conn:
+        assert harvest_store.recent_runs(conn) == []
