@@ -30,7 +30,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     site_name: str = "dailypapers"
     log_level: str = "INFO"
-    import_batch_size: int = 2000
+    import_batch_size: int = 5000
     sqlite_busy_timeout_ms: int = 30000
     arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
     arxiv_rss_url: str = "https://rss.arxiv.org/rss"
