@@ -78,6 +78,17 @@ def test_scheduler_backfills_an_empty_database_at_once_and_only_then(db, setting
     sched.stop()
     assert calls == [{"trigger": "serve"}]
     assert not sched.alive
+    # A database that already has papers waits for the daily slot instead.
+    from dailypapers.ingest.records import PaperRecord
+    from dailypapers.store.papers import upsert_papers
+
+    with db.write() as conn:
+        upsert_papers(conn, [PaperRecord(arxiv_id="2501.00001", title="Imported")])
+    calls.clear()
+    sched = SyncScheduler(db, settings, sync=lambda *a, **k: calls.append(k)).start()
+    time.sleep(0.3)
+    sched.stop()
+    assert calls == []
 
 
 def test_create_app_does_not_sync_unless_asked(db, settings):
