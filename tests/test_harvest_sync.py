@@ -174,3 +174,15 @@ def test_settings_are_checked_before_anything_is_recorded(db, settings):
             run_sync(db, settings.replace(**bad))
     with db.connect() as conn:
         assert harvest_store.recent_runs(conn) == []
+
+
+def test_a_second_sync_is_refused_while_one_is_alive(db):
+    with db.write() as conn:
+        harvest_store.start_run(conn, "serve", backfill=False)  # this process: alive
+    with pytest.raises(harvest_store.SyncAlreadyRunning, match="already running"), db.write() as conn:
+        harvest_store.start_run(conn, "cli", backfill=False)
+    with db.write() as conn:  # a run whose process died is retired, not waited for
+        conn.execute(sa.text("UPDATE harvest_runs SET pid = 999999999"))
+        harvest_store.start_run(conn, "cli", backfill=False)
+    with db.connect() as conn:
+        assert [r["status"] for r in harvest_store.recent_runs(conn)] == ["running", "interrupted"]

@@ -159,7 +159,8 @@ class PoliteClient:
             wait = retry_after if retry_after is not None else backoff
             log.warning("%s: %s; retrying in %.0f s (attempt %d of %d)", _where(url), last_problem, wait,
                         attempt + 2, self.max_retries + 1)
-        raise ArxivUnavailable(f"{_where(url)}: {last_problem} (after {self.max_retries + 1} attempts)")
+        attempts = self.max_retries + 1
+        raise ArxivUnavailable(f"{_where(url)}: {last_problem} (after {attempts} attempt{'s' if attempts > 1 else ''})")
 
 
 def _where(url: str) -> str:

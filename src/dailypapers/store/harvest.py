@@ -14,6 +14,7 @@ from dailypapers.store.papers import utcnow
 from dailypapers.store.schema import arxiv_announcements, daily_entries, harvest_checkpoints, harvest_runs, papers
 
 STALE_AFTER = timedelta(minutes=30)  # a running sync that has not written for this long is presumed dead
+_SYNC_LOCK_KEY = 0x68617276  # "harv": the advisory lock that serializes starting a sync on PostgreSQL
 
 
 class SyncAlreadyRunning(RuntimeError):
@@ -57,6 +58,10 @@ def _process_alive(pid: int | None) -> bool:
 
 def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     """Record a new running sync, after retiring runs that died; refuses while another one is alive."""
+    if conn.dialect.name == "postgresql":
+        # Two processes starting at once must not both see "nothing running" (SQLite's BEGIN IMMEDIATE already
+        # serializes writers); the lock is released at the end of the transaction.
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SYNC_LOCK_KEY})
     now = utcnow()
     host = socket.gethostname()
     for run in conn.execute(sa.select(harvest_runs).where(harvest_runs.c.status == "running")).mappings():
