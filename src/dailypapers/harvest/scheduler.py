@@ -8,6 +8,7 @@ page; they never stop the server.
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from dailypapers.store.papers import count_papers
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(hours=1)
+_NOT_A_TTY = io.StringIO()
 
 
 def parse_sync_time(settings: Settings) -> tuple[time, ZoneInfo]:
@@ -82,7 +84,8 @@ class SyncScheduler:
     def _run_once(self, why: str) -> None:
         log.info("arXiv sync starting (%s)", why)
         try:
-            self.sync(self.db, self.settings, trigger="serve")
+            # Progress goes to the log, not a tqdm bar drawn over the server's console.
+            self.sync(self.db, self.settings, trigger="serve", progress_stream=_NOT_A_TTY)
             self.last_error = None
         except (SyncFailed, SyncAlreadyRunning) as exc:
             self.last_error = str(exc)
