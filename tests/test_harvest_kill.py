@@ -75,5 +75,5 @@ def test_kill_9_mid_harvest_then_rerun_gives_the_clean_database(shared_dir, db, 
 
 def _announcements(database) -> list[tuple]:
     with database.connect() as conn:
-        return sorted(tuple(r) for r in conn.execute(sa.text(
+        return sorted((r[0], str(r[1]), r[2]) for r in conn.execute(sa.text(
             "SELECT p.arxiv_id, a.day, a.announce_type FROM arxiv_announcements a JOIN papers p ON p.id = a.paper_id")))
