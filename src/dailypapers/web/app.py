@@ -20,9 +20,11 @@ from dailypapers.store.db import Database
 
 HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = ["dailypapers.web.routes.daily"]
+ROUTE_MODULES.append("dailypapers.web.routes.harvest")
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, db: Database | None = None,
+               background_sync: bool = False) -> FastAPI:
     settings = settings or load_settings()
     if db is None:
         db = Database(settings)
@@ -36,6 +38,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
+
+    if background_sync and settings.sync_in_serve:  # `serve` asks for it; tests and embedders do not
+        from dailypapers.harvest.scheduler import attach_scheduler
+
+        attach_scheduler(app, db, settings)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from dailypapers.harvest.status import harvest_status
 from dailypapers.store import daily as daily_store
 from dailypapers.web.deps import get_db, templates
 
@@ -18,7 +19,9 @@ def home(request: Request):
     with get_db(request).connect() as conn:
         day = daily_store.latest_day(conn)
     if day is None:
-        return templates(request).TemplateResponse(request, "empty.html", {})
+        # An empty hub says whether arXiv is being backfilled, or how to load papers when it cannot be.
+        harvest = harvest_status(get_db(request), recent=1)
+        return templates(request).TemplateResponse(request, "empty.html", {"harvest": harvest})
     return _daily(request, day)
 
 
