@@ -32,6 +32,30 @@ class Settings:
     log_level: str = "INFO"
     import_batch_size: int = 2000
     sqlite_busy_timeout_ms: int = 30000
+    # Mail (issue 7): delivery backend and SMTP server.
+    mail_backend: str = ""
+    mail_from: str = "dailypapers <digest@localhost>"
+    mail_file_dir: str = "mail-outbox"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_s: float = 30.0
+    mail_rate: float = 0.0
+    mail_retry_attempts: int = 4
+    mail_retry_backoff_s: float = 2.0
+    mail_list_id: str = ""
+    mail_webhook_secret: str = ""
+    mail_admin_token: str = ""
+    mail_soft_bounce_limit: int = 3
+    # Digests (issue 7): what goes in them and when `serve` sends them.
+    digest_trending_count: int = 10
+    digest_topic_count: int = 5
+    digest_schedule_enabled: bool = True
+    digest_hour: int = 7
+    digest_timezone: str = "UTC"
+    digest_weekly_day: str = "monday"
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:
