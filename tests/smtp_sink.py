@@ -25,12 +25,16 @@ class RecordingHandler:
         self.messages: list[EmailMessage] = []
         self.count = 0
         self.fail_next: list[str] = []
+        self.fail_for: dict[str, list[str]] = {}  # recipient -> replies for its next DATAs
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             if self.fail_next:
                 return self.fail_next.pop(0)
+            for rcpt in envelope.rcpt_tos:
+                if self.fail_for.get(rcpt):
+                    return self.fail_for[rcpt].pop(0)
             self.count += 1
             if self.keep:
                 self.messages.append(message_from_bytes(envelope.content, policy=policy.default))

@@ -79,3 +79,57 @@ daily_entries = sa.Table(
     sa.Column("comment", sa.Text),
     sa.Index("ix_daily_entries_day", "day"),
 )
+
+# Mail (issue 7). A subscriber needs no account; `token` (unguessable) authorizes confirm/unsubscribe links.
+subscribers = sa.Table(
+    "subscribers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("name", sa.Text),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("frequency", sa.String(10), nullable=False),
+    sa.Column("topics", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("confirmed_at", sa.DateTime),
+    sa.Column("unsubscribed_at", sa.DateTime),
+    sa.Column("suppressed_at", sa.DateTime),
+    sa.Column("suppress_reason", sa.Text),
+    sa.Column("soft_bounces", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("ix_subscribers_status_frequency", "status", "frequency"),
+)
+
+# One row per (digest period, subscriber): the UNIQUE pair is what makes a digest go out at most once per period.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("period_key", sa.String(32), nullable=False),
+    sa.Column("subscriber_id", sa.Integer, sa.ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("message_id", sa.String(255), nullable=False),
+    sa.Column("subject", sa.Text),
+    sa.Column("paper_ids", sa.JSON),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Column("claimed_by", sa.String(128)),
+    sa.Column("claimed_until", sa.DateTime),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("sent_at", sa.DateTime),
+    sa.UniqueConstraint("period_key", "subscriber_id", name="uq_deliveries_period_subscriber"),
+    sa.Index("ix_deliveries_status_period", "status", "period_key"),
+    sa.Index("ix_deliveries_subscriber", "subscriber_id", "id"),
+)
+
+# Bounces and complaints as the webhook reported them (what the admin page shows next to deliveries).
+mail_events = sa.Table(
+    "mail_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

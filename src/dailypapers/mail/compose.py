@@ -1,0 +1,146 @@
+"""Building messages: digests and confirmation mails, HTML (inline CSS) plus a plain-text part.
+
+Headers carry user data only through `email.headerregistry` objects and `clean_text`, so a name with CR/LF cannot
+add a header; non-ASCII names and subjects are RFC 2047-encoded by the `email` package when the message is written.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from dailypapers.config import ConfigError, Settings
+from dailypapers.mail.addresses import clean_text, topic_label
+from dailypapers.mail.content import TOPIC_LOOKBACK, DigestContent, Period
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+
+
+@functools.lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(
+        enabled_extensions=("html",), default_for_string=False), trim_blocks=True, lstrip_blocks=True)
+
+
+def render(name: str, **context: Any) -> str:
+    return _env().get_template(name).render(**context)
+
+
+def site_host(settings: Settings) -> str:
+    return urlsplit(settings.base_url).hostname or "localhost"
+
+
+def list_id(settings: Settings) -> str:
+    if settings.mail_list_id:
+        return clean_text(settings.mail_list_id)
+    return f"{clean_text(settings.site_name)} digest <digest.{site_host(settings)}>"
+
+
+def message_id(period_key: str, subscriber_id: int, settings: Settings) -> str:
+    """The same for every attempt at one digest, so a receiving server can drop a repeat."""
+    return f"<digest.{period_key.replace(':', '.')}.{subscriber_id}@{site_host(settings)}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _from_address(mail_from: str) -> str:
+    msg = EmailMessage()
+    try:
+        msg["From"] = mail_from
+        if len(msg["From"].addresses) != 1:
+            raise ValueError("exactly one address needed")
+    except (ValueError, IndexError) as exc:
+        raise ConfigError(f"setting 'mail_from': {mail_from!r} is not a usable address ({exc})") from None
+    return mail_from
+
+
+def _recipient(email: str, name: str | None) -> Address:
+    local, _, domain = email.rpartition("@")
+    return Address(display_name=clean_text(name or ""), username=local, domain=domain)
+
+
+def links(settings: Settings, token: str) -> dict[str, str]:
+    base = settings.base_url.rstrip("/")
+    return {"base": base, "manage": f"{base}/subscription/{token}", "unsubscribe": f"{base}/unsubscribe/{token}",
+            "confirm": f"{base}/subscribe/confirm/{token}"}
+
+
+def new_message(settings: Settings, to_email: str, to_name: str | None, subject: str, text: str, html: str,
+                msg_id: str, now: datetime | None = None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = _from_address(settings.mail_from)
+    msg["To"] = _recipient(to_email, to_name)
+    msg["Subject"] = clean_text(subject)
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
+    msg["Message-ID"] = msg_id
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+@dataclass
+class Digest:
+    subject: str
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    paper_ids: list[int] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.paper_ids
+
+
+def build_digest(content: DigestContent, subscriber: dict[str, Any], already_sent: set[int],
+                 last_sent_at: datetime | None, site_name: str) -> Digest:
+    """Trending papers first, then per topic the new matches; never a paper the subscriber already had."""
+    period: Period = content.period
+    taken = set(already_sent)
+    label = "Daily" if period.kind == "daily" else "Weekly"
+    digest = Digest(subject=f"{site_name} {label.lower()} digest — {period.day.strftime('%a %d %b %Y')}")
+    trending = [p for p in content.trending_ids() if p not in taken][: content.trending_count]
+    papers = [content.paper(p) for p in trending]
+    papers = [p for p in papers if p]
+    digest.sections.append({"title": f"Trending {'today' if period.kind == 'daily' else 'this week'}",
+                            "papers": papers})
+    taken.update(p["id"] for p in papers)
+    since = min(last_sent_at or period.start, period.start) - TOPIC_LOOKBACK
+    for topic in subscriber.get("topics") or []:
+        ids = [p for p in content.topic_ids(topic, since) if p not in taken][: content.topic_count]
+        found = [content.paper(p) for p in ids]
+        found = [p for p in found if p]
+        taken.update(p["id"] for p in found)
+        digest.sections.append({"title": topic_label(topic), "papers": found, "topic": True})
+    digest.paper_ids = [p["id"] for s in digest.sections for p in s["papers"]]
+    return digest
+
+
+def digest_message(settings: Settings, digest: Digest, subscriber: dict[str, Any], msg_id: str,
+                   now: datetime | None = None) -> EmailMessage:
+    urls = links(settings, subscriber["token"])
+    context = {"digest": digest, "urls": urls, "site_name": settings.site_name, "email": subscriber["email"],
+               "frequency": subscriber["frequency"]}
+    msg = new_message(settings, subscriber["email"], subscriber.get("name"), digest.subject,
+                      render("mail/digest_email.txt", **context), render("mail/digest_email.html", **context),
+                      msg_id, now)
+    msg["List-Id"] = list_id(settings)
+    msg["List-Unsubscribe"] = f"<{urls['unsubscribe']}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return msg
+
+
+def confirmation_message(settings: Settings, subscriber: dict[str, Any], now: datetime | None = None) -> EmailMessage:
+    urls = links(settings, subscriber["token"])
+    context = {"urls": urls, "site_name": settings.site_name, "email": subscriber["email"],
+               "frequency": subscriber["frequency"]}
+    stamp = int((now or datetime.now(UTC)).timestamp())
+    return new_message(settings, subscriber["email"], subscriber.get("name"),
+                       f"Confirm your {settings.site_name} subscription",
+                       render("mail/confirm_email.txt", **context), render("mail/confirm_email.html", **context),
+                       f"<confirm.{subscriber['id']}.{stamp}@{site_host(settings)}>", now)
