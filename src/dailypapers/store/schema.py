@@ -132,4 +132,22 @@ mail_events = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("detail", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
+# Search (migration 0003). `embedding` is a pgvector `vector` on PostgreSQL when the extension is available, raw
+# little-endian float32 bytes otherwise; store.vectors reads and writes both.
+paper_vectors = sa.Table(
+    "paper_vectors",
+    metadata,
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+    sa.Index("ix_paper_vectors_seq", "seq"),
+)
+
+search_state = sa.Table(
+    "search_state",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
 )
