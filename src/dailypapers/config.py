@@ -32,6 +32,8 @@ class Settings:
     log_level: str = "INFO"
     import_batch_size: int = 2000
     sqlite_busy_timeout_ms: int = 30000
+    trending_window_days: int = 14
+    page_cache_entries: int = 512
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:

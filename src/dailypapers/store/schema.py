@@ -78,4 +78,6 @@ daily_entries = sa.Table(
     sa.Column("source", sa.String(32), nullable=False),
     sa.Column("comment", sa.Text),
     sa.Index("ix_daily_entries_day", "day"),
+    sa.Index("ix_daily_entries_submitted_at", "submitted_at"),  # 0006 (web)
+    sa.Index("ix_daily_entries_submitter", "submitter_username", "day"),  # 0006 (web)
 )
