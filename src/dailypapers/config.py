@@ -61,6 +61,8 @@ class Settings:
     embedding_threads: int = 0
     index_batch_size: int = 64
     index_on_serve: bool = True
+    trending_window_days: int = 14
+    page_cache_entries: int = 512
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:

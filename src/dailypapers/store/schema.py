@@ -78,6 +78,8 @@ daily_entries = sa.Table(
     sa.Column("source", sa.String(32), nullable=False),
     sa.Column("comment", sa.Text),
     sa.Index("ix_daily_entries_day", "day"),
+    sa.Index("ix_daily_entries_submitted_at", "submitted_at"),  # 0006 (web)
+    sa.Index("ix_daily_entries_submitter", "submitter_username", "day"),  # 0006 (web)
 )
 
 # Mail (issue 7). A subscriber needs no account; `token` (unguessable) authorizes confirm/unsubscribe links.
