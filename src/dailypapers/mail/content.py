@@ -14,8 +14,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dailypapers.ranking import rank_trending
+from dailypapers.search import search_papers
+from dailypapers.store import listing
 from dailypapers.store.db import Database
-from dailypapers.store.schema import daily_entries, paper_categories, papers
+from dailypapers.store.schema import daily_entries, papers
 
 log = logging.getLogger(__name__)
 
@@ -61,27 +64,6 @@ def _paper_rows(conn: sa.Connection, ids: list[int]) -> dict[int, dict[str, Any]
     return out
 
 
-def _ids_by_arxiv(conn: sa.Connection, arxiv_ids: list[str]) -> dict[str, int]:
-    if not arxiv_ids:
-        return {}
-    query = sa.select(papers.c.arxiv_id, papers.c.id).where(papers.c.arxiv_id.in_(arxiv_ids))
-    return dict(conn.execute(query).all())
-
-
-def _hit_ref(hit: Any) -> int | str | None:
-    """A search hit as a paper id (int) or arXiv id (str), whatever shape the search module returns."""
-    if isinstance(hit, int | str):
-        return hit
-    if isinstance(hit, dict):
-        paper = hit.get("paper")
-        return hit.get("paper_id") or hit.get("arxiv_id") or (_hit_ref(paper) if paper is not None else hit.get("id"))
-    for attr in ("paper_id", "arxiv_id", "id"):
-        if getattr(hit, attr, None) is not None:
-            return getattr(hit, attr)
-    paper = getattr(hit, "paper", None)
-    return _hit_ref(paper) if paper is not None else None
-
-
 class DigestContent:
     """Trending list for one period and topic matches, cached for the length of one run."""
 
@@ -101,33 +83,18 @@ class DigestContent:
         return self._trending
 
     def _rank(self, limit: int) -> list[int]:
-        try:
-            from dailypapers import ranking  # the one ranking module (web/community issues)
-        except ImportError:
-            ranking = None
-        fn = getattr(ranking, "trending_paper_ids", None) if ranking else None
-        if fn is not None:
-            return list(fn(self.db, start=self.period.start, end=self.period.end, limit=limit))
-        return self._most_upvoted(limit)
-
-    def _most_upvoted(self, limit: int) -> list[int]:
-        # Until the ranking module is there: the period's daily-list papers by displayed upvotes; when the period
-        # has none (an archive without fresh lists), the latest daily list before it.
-        upvotes = papers.c.imported_upvotes + papers.c.vote_count
+        # The period's daily-list papers ranked by the site's trending formula as of the period's end; when the
+        # period has none (a hub that stopped harvesting), the latest listed day before it.
         with self.db.connect() as conn:
-            def on(start: date, end: date) -> list[int]:
-                query = sa.select(papers.c.id).join(daily_entries, daily_entries.c.paper_id == papers.c.id).where(
-                    daily_entries.c.day >= start, daily_entries.c.day < end, papers.c.hidden.is_(False)
-                ).order_by(upvotes.desc(), papers.c.id.desc()).limit(limit)
-                return list(conn.execute(query).scalars())
-
-            ids = on(self.period.start.date(), self.period.end.date())
-            if not ids:
+            flt = listing.ListFilter(listing.Period(self.period.start.date(), self.period.end.date()))
+            rows = listing.scoring_rows(conn, flt)
+            if not rows:
                 latest = conn.execute(sa.select(sa.func.max(daily_entries.c.day)).where(
                     daily_entries.c.day < self.period.end.date())).scalar()
                 if latest is not None:
-                    ids = on(latest, latest + timedelta(days=1))
-        return ids
+                    rows = listing.scoring_rows(conn, listing.ListFilter(listing.Period.day(latest)))
+        ids, _ = rank_trending(rows, self.period.end)
+        return ids[:limit]
 
     # -- topics -----------------------------------------------------------------------------------------------
     def topic_ids(self, topic: dict[str, str], since: datetime) -> list[int]:
@@ -138,38 +105,15 @@ class DigestContent:
         return self._topics[key]
 
     def _search(self, topic: dict[str, str], since: datetime) -> list[int]:
-        limit = self.topic_count * 4
-        try:
-            from dailypapers.search import search_papers  # hybrid search (search issue)
-        except ImportError:
-            return self._filter(topic, since, limit)
         kind, value = topic["kind"], topic["value"]
-        hits = search_papers(self.db, value if kind == "query" else "", mode="hybrid", since=since,
-                             categories=[value] if kind == "category" else None,
-                             author=value if kind == "author" else None, limit=limit)
-        refs = [_hit_ref(h) for h in hits]
-        by_arxiv = {}
-        with self.db.connect() as conn:
-            by_arxiv = _ids_by_arxiv(conn, [r for r in refs if isinstance(r, str)])
-        return [r if isinstance(r, int) else by_arxiv[r] for r in refs if r is not None and
-                (isinstance(r, int) or r in by_arxiv)]
-
-    def _filter(self, topic: dict[str, str], since: datetime, limit: int) -> list[int]:
-        # Until the search module is there: plain filters on the store (category, author, every word in the title
-        # or abstract), newest first.
-        query = sa.select(papers.c.id).where(papers.c.published_at >= since, papers.c.hidden.is_(False))
-        kind, value = topic["kind"], topic["value"]
-        if kind == "category":
-            query = query.where(papers.c.id.in_(sa.select(paper_categories.c.paper_id).where(
-                paper_categories.c.category == value)))
-        elif kind == "author":
-            query = query.where(sa.func.lower(papers.c.authors_text).contains(value.lower(), autoescape=True))
-        else:
-            for word in value.lower().split()[:8]:
-                text = sa.func.lower(papers.c.title + " " + papers.c.abstract)
-                query = query.where(text.contains(word, autoescape=True))
-        with self.db.connect() as conn:
-            return list(conn.execute(query.order_by(papers.c.published_at.desc()).limit(limit)).scalars())
+        args = {"since": since.date(), "limit": self.topic_count * 4,
+                "categories": [value] if kind == "category" else None, "author": value if kind == "author" else None}
+        text = value if kind == "query" else ""
+        page = search_papers(self.db, text, mode="hybrid", **args)
+        if not page.hits and page.message and "unavailable" in page.message:
+            # No embedding model on this host: keyword matches are still worth mailing.
+            page = search_papers(self.db, text, mode="keyword", **args)
+        return [hit.paper["id"] for hit in page.hits]
 
     # -- papers -----------------------------------------------------------------------------------------------
     def _load(self, ids: list[int]) -> None:

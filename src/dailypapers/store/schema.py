@@ -134,6 +134,8 @@ mail_events = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("detail", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
 # Search (migration 0003). `embedding` is a pgvector `vector` on PostgreSQL when the extension is available, raw
 # little-endian float32 bytes otherwise; store.vectors reads and writes both.
 paper_vectors = sa.Table(
