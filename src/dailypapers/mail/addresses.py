@@ -21,7 +21,8 @@ class InvalidInput(ValueError):
 
 
 def normalize_email(raw: str, field: str = "email") -> str:
-    """A plain `local@domain` address, domain lower-cased; anything that could smuggle a header is refused."""
+    """A plain `local@domain` address, lower-cased (one subscription per mailbox whatever the capitals; mail
+    providers treat local parts case-insensitively); anything that could smuggle a header is refused."""
     text = (raw or "").strip()
     if not text:
         raise InvalidInput(f"{field}: an email address is required")
@@ -36,7 +37,7 @@ def normalize_email(raw: str, field: str = "email") -> str:
         raise InvalidInput(f"{field}: {raw!r} has an invalid domain") from None
     if not _DOMAIN.match(domain):
         raise InvalidInput(f"{field}: {raw!r} is not a valid email address")
-    return f"{local}@{domain}"
+    return f"{local.lower()}@{domain}"
 
 
 def normalize_frequency(raw: str | None, field: str = "frequency") -> str:

@@ -31,6 +31,7 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.feeds",
     "dailypapers.web.routes.api",
     "dailypapers.web.routes.docs",
+    "dailypapers.web.routes.mail",
 ]
 
 
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
+
+    from dailypapers.mail import schedule as digest_schedule
+
+    digest_schedule.install(app, settings, db)  # scheduled digests (setting digest_schedule_enabled)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():
