@@ -21,12 +21,14 @@ from tests.mail_helpers import add_subscriber, seed_papers
 from tests.smtp_sink import start_sink
 
 DAY = date(2025, 3, 5)
+CONNECTIONS = 2  # parallel SMTP connections of the sender: each may repeat one digest after a crash
 
 
 def _send_process(settings, port: int, rate: float) -> subprocess.Popen:
     env = {**os.environ, "DAILYPAPERS_DATABASE_URL": settings.database_url, "DAILYPAPERS_SMTP_HOST": "127.0.0.1",
            "DAILYPAPERS_SMTP_PORT": str(port), "DAILYPAPERS_SMTP_SECURITY": "none",
-           "DAILYPAPERS_MAIL_RATE": str(rate), "DAILYPAPERS_BASE_URL": "https://papers.example.org"}
+           "DAILYPAPERS_MAIL_RATE": str(rate), "DAILYPAPERS_BASE_URL": "https://papers.example.org",
+           "DAILYPAPERS_MAIL_CONNECTIONS": str(CONNECTIONS)}
     env.pop("DAILYPAPERS_CONFIG", None)
     return subprocess.Popen([sys.executable, "-m", "dailypapers", "digest", "send", "--period", "daily", "--date",
                              DAY.isoformat()], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -61,7 +63,7 @@ def test_kill_9_mid_run_then_rerun_gives_everyone_exactly_one_digest(db, setting
     per_address = collections.Counter(str(m["To"]) for m in handler.messages)
     assert set(per_address) == set(confirmed)  # everyone confirmed, nobody else
     duplicates = sum(n - 1 for n in per_address.values())
-    assert duplicates <= 1, f"one sender crashed, so at most one duplicate: {per_address.most_common(3)}"
+    assert duplicates <= CONNECTIONS, f"at most one duplicate per connection: {per_address.most_common(3)}"
     ids = collections.Counter(m["Message-ID"] for m in handler.messages)
     assert len(ids) == len(confirmed)  # a duplicate carries the same Message-ID, so receivers can drop it
     with db.connect() as conn:

@@ -43,6 +43,7 @@ class Settings:
     smtp_password: str = ""
     smtp_timeout_s: float = 30.0
     mail_rate: float = 0.0
+    mail_connections: int = 4
     mail_retry_attempts: int = 4
     mail_retry_backoff_s: float = 2.0
     mail_list_id: str = ""

@@ -10,6 +10,7 @@ Failures are sorted for the caller: `TransientMailError` (4xx replies, lost conn
 
 from __future__ import annotations
 
+import email
 import email.policy
 import logging
 import os
@@ -56,6 +57,17 @@ class MailBackend(Protocol):
 def _wire_bytes(message: EmailMessage) -> bytes:
     # SMTP policy: CRLF line ends and RFC 2047 encoded headers, as a server or a mail client expects on disk too.
     return message.as_bytes(policy=email.policy.SMTP)
+
+
+def _seven_bit(message: EmailMessage) -> EmailMessage:
+    """A copy whose 8bit text parts are quoted-printable, for a server without 8BITMIME."""
+    if not any(part.get("Content-Transfer-Encoding") == "8bit" for part in message.walk()):
+        return message
+    copy = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    for part in copy.walk():
+        if part.get("Content-Transfer-Encoding") == "8bit":
+            part.set_content(part.get_content(), subtype=part.get_content_subtype(), cte="quoted-printable")
+    return copy
 
 
 class MemoryBackend:
@@ -140,7 +152,11 @@ class SMTPBackend:
             try:
                 if self._conn is None:
                     self._conn = self._connect()
-                refused = self._conn.send_message(message)
+                # 8bit bodies need the server's 8BITMIME (every current server has it); otherwise re-encode them.
+                if self._conn.has_extn("8bitmime"):
+                    refused = self._conn.send_message(message, mail_options=("BODY=8BITMIME",))
+                else:
+                    refused = self._conn.send_message(_seven_bit(message))
             except smtplib.SMTPRecipientsRefused as exc:
                 self._reset()
                 codes = [code for code, _ in exc.recipients.values()]

@@ -47,8 +47,7 @@ def claim(conn: sa.Connection, period_key: str, worker: str, now: datetime, leas
           dead_workers: Iterable[str] = (), exclude: Iterable[int] = ()) -> list[dict[str, Any]]:
     """Take up to `limit` queued rows nobody else holds (or whose holder is known dead) for `worker`, leaving out
     the `exclude` ids (rows this run already gave back after temporary failures)."""
-    free = sa.or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until < now,
-                  deliveries.c.claimed_by == worker)
+    free = sa.or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until < now)
     dead = list(dead_workers)
     if dead:
         free = sa.or_(free, deliveries.c.claimed_by.in_(dead))
