@@ -70,13 +70,14 @@ def test_preview_records_nothing(db, settings):
         assert conn.execute(sa.select(sa.func.count()).select_from(deliveries)).scalar() == 0
 
 
-def test_headers_rfc2047_and_no_injection(db, settings):
+def test_headers_rfc2047_and_no_injection(db, settings, tmp_path):
     seed_papers(db, DAY, 3)
     add_subscriber(db, "eve@example.org", name="Évè Ünïcode\r\nBcc: victim@example.com")
-    settings = settings.replace(mail_backend="memory", site_name="Papiers du jour — Café")
-    outbox = _outbox()
+    settings = settings.replace(mail_backend="file", mail_file_dir=str(tmp_path / "out"),
+                                site_name="Papiers du jour — Café")
     send_period(db, settings, "daily", DAY)
-    raw = outbox[0].as_bytes(policy=policy.SMTP)
+    [eml] = (tmp_path / "out").glob("*.eml")
+    raw = eml.read_bytes()  # exactly what goes over the wire
     head = raw.split(b"\r\n\r\n", 1)[0]
     assert b"Bcc" not in head and b"victim" not in head
     assert b"=?utf-8?" in head  # RFC 2047 for name and subject
@@ -90,6 +91,8 @@ def test_headers_rfc2047_and_no_injection(db, settings):
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert parsed["List-Id"] == "Papiers du jour — Café digest <digest.testserver>"
     assert parsed["Date"] and parsed["Message-ID"]
+    assert b"\nTo: =?utf-8?" in raw and b"<eve@example.org>" in raw
+    assert parsed.get_body(("html",)).get_content().startswith("<!DOCTYPE html>")
 
 
 def test_4xx_retried_5xx_recorded_not_retried(db, settings):

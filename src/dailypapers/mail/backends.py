@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import uuid
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Protocol
 
@@ -49,14 +49,15 @@ class PermanentMailError(MailError):
 
 
 class MailBackend(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message) -> None: ...
 
     def close(self) -> None: ...
 
 
-def _wire_bytes(message: EmailMessage) -> bytes:
-    # SMTP policy: CRLF line ends and RFC 2047 encoded headers, as a server or a mail client expects on disk too.
-    return message.as_bytes(policy=email.policy.SMTP)
+def _wire_bytes(message: Message) -> bytes:
+    # CRLF line ends, as a server or a mail client expects on disk too; each message keeps its own header policy
+    # (the digests use the fast compat32 classes, everything else `EmailMessage`).
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 def _seven_bit(message: EmailMessage) -> EmailMessage:
@@ -71,14 +72,16 @@ def _seven_bit(message: EmailMessage) -> EmailMessage:
 
 
 class MemoryBackend:
-    """Keeps messages in `MemoryBackend.outbox` (shared by every instance, so tests see what the app sent)."""
+    """Keeps messages in `MemoryBackend.outbox` (shared by every instance, so tests see what the app sent), as an
+    `EmailMessage` parsed from the bytes that would have gone over the wire."""
 
     outbox: list[EmailMessage] = []
     _lock = threading.Lock()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
+        received = email.message_from_bytes(_wire_bytes(message), policy=email.policy.default)
         with self._lock:
-            MemoryBackend.outbox.append(message)
+            MemoryBackend.outbox.append(received)
 
     def close(self) -> None:
         pass

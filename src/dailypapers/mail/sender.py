@@ -27,7 +27,7 @@ from dailypapers.mail.backends import (
     backend_name,
     get_backend,
 )
-from dailypapers.mail.compose import build_digest, digest_message, message_id, site_host
+from dailypapers.mail.compose import build_digest, digest_message, message_id, parsed, site_host
 from dailypapers.mail.content import DigestContent, Period, period_for
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
@@ -174,7 +174,8 @@ def _compose_batch(run: _Run, content: DigestContent, rows: list[dict], work: qu
         started = time.perf_counter()
         last_sent_at, already = history.get(sub["id"], (None, set()))
         digest = build_digest(content, sub, already, last_sent_at, run.settings.site_name)
-        message = None if digest.empty else digest_message(run.settings, digest, sub, row["message_id"])
+        message = None if digest.empty else digest_message(run.settings, digest, sub, row["message_id"],
+                                                           content=content)
         run.report.compose_s += time.perf_counter() - started
         if message is None:
             _finish(run, row, "skipped", "nothing new to send", row["attempts"])
@@ -263,5 +264,7 @@ def preview(db: Database, settings: Settings, subscriber: dict, kind: str | None
     with db.connect() as conn:
         last_sent_at, already = dstore.history(conn, [subscriber["id"]])[subscriber["id"]]
     digest = build_digest(content, subscriber, already, last_sent_at, settings.site_name)
-    return digest, digest_message(settings, digest, subscriber, message_id(period.key, subscriber["id"], settings))
+    message = digest_message(settings, digest, subscriber, message_id(period.key, subscriber["id"], settings),
+                             content=content)
+    return digest, parsed(message)
 
