@@ -1,34 +1,19 @@
 """The real `huggingface_hub` client against a real server on 127.0.0.1, checked against the store."""
 
-import socket
-import threading
-import time
-
 import pytest
-import uvicorn
 from huggingface_hub import HfApi
 
 from dailypapers.store import listing
 from dailypapers.web.app import create_app
 from tests.webdata import seed, set_counts
+from tests.webserver import running
 
 
 @pytest.fixture
 def server(settings, db, tmp_path):
     seed(db, tmp_path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with running(create_app(settings, db=db)) as url:
+        yield url
 
 
 @pytest.mark.slow
