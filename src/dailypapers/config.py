@@ -33,7 +33,7 @@ class Settings:
     import_batch_size: int = 2000
     sqlite_busy_timeout_ms: int = 30000
     trending_window_days: int = 14
-    page_cache_entries: int = 512
+    page_cache_entries: int = 256
     embedding_model: str = "minilm-int8"
     embedding_max_tokens: int = 128
     embedding_threads: int = 0
