@@ -57,13 +57,13 @@ class Settings:
     digest_hour: int = 7
     digest_timezone: str = "UTC"
     digest_weekly_day: str = "monday"
+    trending_window_days: int = 14
+    page_cache_entries: int = 256
     embedding_model: str = "minilm-int8"
     embedding_max_tokens: int = 128
     embedding_threads: int = 0
     index_batch_size: int = 64
     index_on_serve: bool = True
-    trending_window_days: int = 14
-    page_cache_entries: int = 512
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:

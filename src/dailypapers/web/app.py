@@ -18,8 +18,9 @@ from dailypapers.config import Settings, load_settings
 from dailypapers.ids import abs_url, pdf_url
 from dailypapers.ranking import paper_comments, paper_votes
 from dailypapers.store.db import Database
+from dailypapers.store.version import DataVersion
 from dailypapers.web import errors
-from dailypapers.web.caching import BodyCache
+from dailypapers.web.caching import PageCache, PageCacheMiddleware
 from dailypapers.web.highlight import marked
 
 HERE = Path(__file__).resolve().parent
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app = FastAPI(title=settings.site_name, version=__version__, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.db = db
-    app.state.body_cache = BodyCache(settings.page_cache_entries)
+    app.state.page_cache = PageCache(settings.page_cache_entries)
+    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, version=DataVersion(db).current)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)

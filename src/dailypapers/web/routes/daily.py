@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.periods import Span, day_span, parse_day, parse_month, parse_week, span_of, span_url
-from dailypapers.web.views import pager_for, ranked_page, render_html
+from dailypapers.web.views import pager_for, ranked_page, render_html, trending_now
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,4 +90,4 @@ def list_view(request: Request, span: Span, sort: str, category: str | None, pag
         else f"No papers in {category} were featured in this period.",
     }
     fp = result.fingerprint(prev_day, next_day, categories, page, sort)
-    return render_html(request, "list.html", ctx, fp)
+    return render_html(request, "list.html", ctx, fp, max_age_s=trending_now()[1] if sort == "trending" else None)
