@@ -33,8 +33,8 @@ def enqueue(conn: sa.Connection, period_key: str, frequency: str, message_domain
     ).where(subscribers.c.status == CONFIRMED, subscribers.c.frequency == frequency)
     stmt = _insert(conn).from_select(
         ["period_key", "subscriber_id", "status", "message_id", "attempts", "created_at"], select
-    ).on_conflict_do_nothing(index_elements=["period_key", "subscriber_id"])
-    return conn.execute(stmt).rowcount or 0
+    ).on_conflict_do_nothing(index_elements=["period_key", "subscriber_id"]).returning(deliveries.c.id)
+    return len(conn.execute(stmt).all())
 
 
 def live_claimers(conn: sa.Connection, period_key: str, now: datetime) -> list[str]:
