@@ -92,3 +92,23 @@ def test_smtp_backend_sorts_4xx_from_5xx_and_recovers():
         controller.stop()
     with pytest.raises(TransientMailError, match="connection"):
         SMTPBackend("127.0.0.1", controller.port, security="none", timeout=2).send(_message())
+
+
+def test_prebuilt_digest_bytes_parse_and_downgrade_for_servers_without_8bitmime():
+    from dailypapers.mail.backends import _seven_bit
+    from dailypapers.mail.wire import PrebuiltMessage, encode_header
+
+    headers = [("From", "a@example.org"), ("To", "b@example.org"), ("Subject", encode_header("Subject", "Café ▲"))]
+    msg = PrebuiltMessage(headers, "héllo\n.dot line\n", "<p>héllo</p>", "a@example.org", "b@example.org")
+    parsed = message_from_bytes(msg.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Café ▲" and msg["To"] == "b@example.org"
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == "héllo\n.dot line\n"
+    assert parsed.get_body(("html",))["Content-Transfer-Encoding"] == "8bit"
+    seven = _seven_bit(msg)
+    raw = seven.as_bytes()
+    assert all(b < 128 for b in raw)
+    assert seven.get_body(("plain",)).get_content().replace("\r\n", "\n") == "héllo\n.dot line\n"
+    with pytest.raises(ValueError, match="line breaks"):
+        PrebuiltMessage([("Subject", "x\r\nBcc: y@example.org")], "", "", "a@example.org", "b@example.org")
+    with pytest.raises(ValueError, match="over"):
+        PrebuiltMessage(headers, "x" * 2000, "", "a@example.org", "b@example.org")

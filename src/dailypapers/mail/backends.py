@@ -60,11 +60,11 @@ def _wire_bytes(message: Message) -> bytes:
     return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
-def _seven_bit(message: EmailMessage) -> EmailMessage:
+def _seven_bit(message: Message) -> Message:
     """A copy whose 8bit text parts are quoted-printable, for a server without 8BITMIME."""
-    if not any(part.get("Content-Transfer-Encoding") == "8bit" for part in message.walk()):
+    copy = email.message_from_bytes(_wire_bytes(message), policy=email.policy.default)
+    if not any(part.get("Content-Transfer-Encoding") == "8bit" for part in copy.walk()):
         return message
-    copy = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
     for part in copy.walk():
         if part.get("Content-Transfer-Encoding") == "8bit":
             part.set_content(part.get_content(), subtype=part.get_content_subtype(), cte="quoted-printable")
@@ -156,7 +156,11 @@ class SMTPBackend:
                 if self._conn is None:
                     self._conn = self._connect()
                 # 8bit bodies need the server's 8BITMIME (every current server has it); otherwise re-encode them.
-                if self._conn.has_extn("8bitmime"):
+                prebuilt = getattr(message, "envelope_to", None)
+                if prebuilt and self._conn.has_extn("8bitmime"):
+                    refused = self._conn.sendmail(message.envelope_from, [prebuilt], message.as_bytes(),
+                                                  mail_options=("BODY=8BITMIME",))
+                elif self._conn.has_extn("8bitmime"):
                     refused = self._conn.send_message(message, mail_options=("BODY=8BITMIME",))
                 else:
                     refused = self._conn.send_message(_seven_bit(message))

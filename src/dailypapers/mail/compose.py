@@ -10,13 +10,11 @@ import functools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from email.charset import Charset
-from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,11 +25,10 @@ from markupsafe import Markup
 from dailypapers.config import ConfigError, Settings
 from dailypapers.mail.addresses import clean_text, topic_label
 from dailypapers.mail.content import TOPIC_LOOKBACK, DigestContent, Period
+from dailypapers.mail.wire import PrebuiltMessage, encode_header
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 
-_UTF8_8BIT = Charset("utf-8")
-_UTF8_8BIT.body_encoding = None  # 8bit transfer encoding
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,28 +143,13 @@ def _fragments(content: DigestContent, paper: dict[str, Any], base: str) -> tupl
     return cache[key]
 
 
-def _header(value: str) -> str | Header:
-    """An unstructured header value: one clean line, RFC 2047-encoded when it is not ASCII."""
-    value = clean_text(value)
-    return value if value.isascii() else Header(value, "utf-8")
-
-
-def _text_part(body: str, subtype: str) -> MIMEText:
-    # 8bit: no quoted-printable pass over every body (the slowest part of building mail in Python) and few long
-    # lines instead of hundreds of short ones for the server; SMTPBackend announces BODY=8BITMIME. A line over 998
-    # octets cannot travel as 8bit: base64 then.
-    if max((len(line.encode()) for line in body.splitlines()), default=0) > 990:
-        return MIMEText(body, subtype, "utf-8")
-    return MIMEText(body, subtype, _UTF8_8BIT)
-
-
 def digest_message(settings: Settings, digest: Digest, subscriber: dict[str, Any], msg_id: str,
                    now: datetime | None = None, content: DigestContent | None = None) -> Message:
     """The digest as a MIME message (multipart/alternative: text, then HTML with inline CSS).
 
-    Built with the `email` package's compat32 classes: at 10,000 digests a run, `EmailMessage`'s header objects
-    cost more than everything else together. Every header value is one clean line (CR/LF and other controls become
-    spaces), non-ASCII ones are RFC 2047-encoded; the address was validated when it was stored."""
+    Serialized once by `wire.PrebuiltMessage`: at 10,000 digests a run, the `email` package's header objects and
+    generator cost more than everything else together. Every header value is one clean line (CR/LF and other
+    controls become spaces), non-ASCII ones are RFC 2047-encoded; the address was validated when it was stored."""
     urls = links(settings, subscriber["token"])
     sections = []
     for section in digest.sections:
@@ -177,18 +159,32 @@ def digest_message(settings: Settings, digest: Digest, subscriber: dict[str, Any
         sections.append({**section, "cards": [c for c, _ in pairs], "texts": [t for _, t in pairs]})
     context = {"digest": Digest(digest.subject, sections, digest.paper_ids), "urls": urls,
                "site_name": settings.site_name, "email": subscriber["email"], "frequency": subscriber["frequency"]}
-    msg = MIMEMultipart("alternative")
-    msg["From"] = _from_address(settings.mail_from)
-    msg["To"] = formataddr((clean_text(subscriber.get("name") or ""), subscriber["email"]), charset="utf-8")
-    msg["Subject"] = _header(digest.subject)
-    msg["Date"] = format_datetime(now or datetime.now(UTC))
-    msg["Message-ID"] = clean_text(msg_id)
-    msg["List-Id"] = _header(list_id(settings))
-    msg["List-Unsubscribe"] = f"<{clean_text(urls['unsubscribe'])}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.attach(_text_part(render("mail/digest_email.txt", **context), "plain"))
-    msg.attach(_text_part(render("mail/digest_email.html", **context), "html"))
-    return msg
+    headers = [
+        ("From", _from_address(settings.mail_from)),
+        ("To", formataddr((clean_text(subscriber.get("name") or ""), subscriber["email"]), charset="utf-8")),
+        ("Subject", encode_header("Subject", digest.subject)),
+        ("Date", format_datetime(now or datetime.now(UTC))),
+        ("Message-ID", clean_text(msg_id)),
+        ("List-Id", encode_header("List-Id", list_id(settings))),
+        ("List-Unsubscribe", f"<{clean_text(urls['unsubscribe'])}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    ]
+    text = render("mail/digest_email.txt", **context)
+    html = render("mail/digest_email.html", **context)
+    try:
+        return PrebuiltMessage(headers, text, html, _envelope_from(settings.mail_from), subscriber["email"])
+    except ValueError:  # an overlong line: let the email package encode it (base64)
+        msg = MIMEMultipart("alternative")
+        for name, value in headers:
+            msg[name] = value
+        msg.attach(MIMEText(text, "plain", "utf-8"))
+        msg.attach(MIMEText(html, "html", "utf-8"))
+        return msg
+
+
+@functools.lru_cache(maxsize=8)
+def _envelope_from(mail_from: str) -> str:
+    return parseaddr(mail_from)[1]
 
 
 def parsed(message: Message) -> EmailMessage:
