@@ -56,6 +56,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
 
+    # Search: `dailypapers serve` sets app.state.index_worker so papers lacking vectors get embedded in the background.
+    from dailypapers.search.indexer import with_index_worker
+
+    app.router.lifespan_context = with_index_worker(app.router.lifespan_context)
+
     @app.get("/healthz", include_in_schema=False)
     def healthz():
         return {"ok": True, "version": __version__}
