@@ -33,9 +33,11 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.api",
     "dailypapers.web.routes.docs",
 ]
+ROUTE_MODULES.append("dailypapers.web.routes.harvest")
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, db: Database | None = None,
+               background_sync: bool = False) -> FastAPI:
     settings = settings or load_settings()
     if db is None:
         db = Database(settings)
@@ -60,6 +62,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from dailypapers.search.indexer import with_index_worker
 
     app.router.lifespan_context = with_index_worker(app.router.lifespan_context)
+
+    if background_sync and settings.sync_in_serve:  # `serve` asks for it; tests and embedders do not
+        from dailypapers.harvest.scheduler import attach_scheduler
+
+        attach_scheduler(app, db, settings)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():
