@@ -30,7 +30,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     site_name: str = "dailypapers"
     log_level: str = "INFO"
-    import_batch_size: int = 2000
+    import_batch_size: int = 5000
     sqlite_busy_timeout_ms: int = 30000
     # Mail (issue 7): delivery backend and SMTP server.
     mail_backend: str = ""
@@ -64,6 +64,20 @@ class Settings:
     embedding_threads: int = 0
     index_batch_size: int = 64
     index_on_serve: bool = True
+    arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
+    arxiv_rss_url: str = "https://rss.arxiv.org/rss"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_categories: list[str] = field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "stat.ML"])
+    arxiv_metadata_prefix: str = "arXivRaw"
+    arxiv_contact: str = ""
+    arxiv_request_spacing_s: float = 3.0
+    arxiv_timeout_s: float = 60.0
+    arxiv_max_retries: int = 4
+    backfill_days: int = 7
+    sync_in_serve: bool = True
+    sync_time: str = "00:30"
+    sync_timezone: str = "America/New_York"
+    daily_list_policy: str = "all"
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:

@@ -155,3 +155,52 @@ search_state = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.BigInteger, nullable=False),
 )
+
+# Harvesting (issue 3): where each OAI-PMH set's harvest stands, a log of sync runs, and arXiv's announcements.
+harvest_checkpoints = sa.Table(
+    "harvest_checkpoints",
+    metadata,
+    sa.Column("set_spec", sa.String(64), primary_key=True),
+    sa.Column("metadata_prefix", sa.String(32), nullable=False),
+    sa.Column("from_date", sa.Date),  # start of the chain in progress (or of the last one)
+    sa.Column("token", sa.Text),  # resumption token of the next page; NULL when no chain is in progress
+    sa.Column("cursor", sa.Integer),
+    sa.Column("complete_size", sa.Integer),
+    sa.Column("chain_max_datestamp", sa.Date),
+    sa.Column("harvested_through", sa.Date),  # last datestamp of the last complete chain: next `from`
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+harvest_runs = sa.Table(
+    "harvest_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("trigger", sa.String(16), nullable=False),  # cli, serve
+    sa.Column("backfill", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.String(16), nullable=False),  # running, ok, failed, interrupted
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("heartbeat_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("host", sa.String(255)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("pages", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("records", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("records_total", sa.Integer),
+    sa.Column("papers_new", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("papers_updated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("deleted", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("announced", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("daily_added", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_harvest_runs_started_at", "started_at"),
+)
+
+arxiv_announcements = sa.Table(
+    "arxiv_announcements",
+    metadata,
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("announce_type", sa.String(16), nullable=False),  # new, cross, replace, replace-cross
+    sa.Column("announced_at", sa.DateTime, nullable=False),
+    sa.Index("ix_arxiv_announcements_day", "day", "announce_type"),
+)

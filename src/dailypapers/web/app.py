@@ -34,9 +34,11 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.docs",
     "dailypapers.web.routes.mail",
 ]
+ROUTE_MODULES.append("dailypapers.web.routes.harvest")
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, db: Database | None = None,
+               background_sync: bool = False) -> FastAPI:
     settings = settings or load_settings()
     if db is None:
         db = Database(settings)
@@ -56,6 +58,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
+
+    # Search: `dailypapers serve` sets app.state.index_worker so papers lacking vectors get embedded in the background.
+    from dailypapers.search.indexer import with_index_worker
+
+    app.router.lifespan_context = with_index_worker(app.router.lifespan_context)
+
+    if background_sync and settings.sync_in_serve:  # `serve` asks for it; tests and embedders do not
+        from dailypapers.harvest.scheduler import attach_scheduler
+
+        attach_scheduler(app, db, settings)
 
     from dailypapers.mail import schedule as digest_schedule
 

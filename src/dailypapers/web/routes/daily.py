@@ -8,6 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from dailypapers.harvest.status import harvest_status
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.periods import Span, day_span, parse_day, parse_month, parse_week, span_of, span_url
@@ -27,7 +28,9 @@ def home(request: Request, sort: SortParam = "upvotes", category: str | None = C
     with get_db(request).connect() as conn:
         day = listing.latest_day(conn)
     if day is None:
-        return templates(request).TemplateResponse(request, "empty.html", {})
+        # An empty hub says whether arXiv is being backfilled, or how to load papers when it cannot be.
+        harvest = harvest_status(get_db(request), recent=1)
+        return templates(request).TemplateResponse(request, "empty.html", {"harvest": harvest})
     return list_view(request, day_span(day), sort, category, page)
 
 
