@@ -69,9 +69,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         attach_scheduler(app, db, settings)
 
-    from dailypapers.mail import schedule as digest_schedule
+    if background_sync:  # scheduled digests, like the harvest: only when `serve` asks (setting digest_schedule_enabled)
+        from dailypapers.mail import schedule as digest_schedule
 
-    digest_schedule.install(app, settings, db)  # scheduled digests (setting digest_schedule_enabled)
+        digest_schedule.install(app, settings, db)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():
