@@ -20,6 +20,9 @@ from dailypapers.store.db import Database
 
 HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = ["dailypapers.web.routes.daily"]
+# Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
+ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
+                  "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -33,6 +36,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url)
     app.state.templates = templates
+    from dailypapers.web import auth
+
+    auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
