@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.community_support are parameters here)
 import re
 import statistics
 import time

@@ -19,7 +19,8 @@ def _insert(conn: sa.Connection):
 def add_vote(conn: sa.Connection, user_id: int, paper_id: int) -> bool:
     """Upvote (call inside `Database.write()`); True when this call created the vote."""
     stmt = _insert(conn).values(user_id=user_id, paper_id=paper_id, created_at=utcnow())
-    inserted = conn.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "paper_id"])).rowcount == 1
+    stmt = stmt.on_conflict_do_nothing(index_elements=["user_id", "paper_id"]).returning(votes.c.user_id)
+    inserted = conn.execute(stmt).first() is not None  # RETURNING yields a row only when the insert happened
     if inserted:
         conn.execute(papers.update().where(papers.c.id == paper_id).values(vote_count=papers.c.vote_count + 1))
     return inserted

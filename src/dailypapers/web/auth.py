@@ -150,6 +150,8 @@ def csrf_token(request: Request) -> str:
 async def csrf_protect(request: Request) -> None:
     if request.method not in _UNSAFE or _bearer(request):
         return
+    if is_api(request) and not request.cookies.get(SESSION_COOKIE):
+        return  # no ambient credentials to abuse: the endpoint's own auth answers (401)
     sent = request.headers.get("x-csrf-token")
     if not sent and "form" in request.headers.get("content-type", ""):
         sent = (await request.form()).get("csrf_token")
