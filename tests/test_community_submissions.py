@@ -83,7 +83,7 @@ def test_submit_form_flow(client, db):
     login(client, "yan")
     r = client.post("/submit", data={"paper_id": "https://arxiv.org/abs/2611.00090", "csrf_token": form_csrf(client)},
                     follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"].endswith("#2611.00090")
+    assert r.status_code == 303 and r.headers["location"].endswith("#paper-2611.00090")
     r = client.post("/submit", data={"paper_id": "2611.00090", "csrf_token": form_csrf(client)})
     assert r.status_code == 422 and "already on the daily list" in r.text and "already_listed" in r.text
     assert client.post("/submit", data={"paper_id": "2611.00090"}).status_code == 403

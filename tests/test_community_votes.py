@@ -74,7 +74,7 @@ def test_form_upvote_without_javascript_redirects_back(client, db):
     csrf = form_csrf(client)
     r = client.post("/papers/2611.00014/upvote", data={"csrf_token": csrf, "action": "add",
                                                        "next": "/papers/date/2026-11-27"}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/papers/date/2026-11-27#2611.00014"
+    assert r.status_code == 303 and r.headers["location"] == "/papers/date/2026-11-27#paper-2611.00014"
     client.post("/papers/2611.00014/upvote", data={"csrf_token": csrf, "action": "add"})
     assert _counts(db, pid) == (1, 1)
     client.post("/papers/2611.00014/upvote", data={"csrf_token": csrf})  # default: toggle

@@ -45,6 +45,13 @@ class Settings:
     submission_max_age_days: int = 14
     submissions_per_day: int = 5
     community_mail_file: str = ""
+    trending_window_days: int = 14
+    page_cache_entries: int = 512
+    embedding_model: str = "minilm-int8"
+    embedding_max_tokens: int = 128
+    embedding_threads: int = 0
+    index_batch_size: int = 64
+    index_on_serve: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:

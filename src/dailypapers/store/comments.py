@@ -71,3 +71,10 @@ def comments_for_paper(conn: sa.Connection, paper_id: int) -> list[dict]:
 def count_live(conn: sa.Connection, paper_id: int) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(comments)
                         .where(comments.c.paper_id == paper_id, comments.c.deleted_at.is_(None))).scalar()
+
+
+def thread_version(conn: sa.Connection, paper_id: int) -> str:
+    """Changes whenever the thread shown for a paper changes (new, edited or deleted comments): for ETags."""
+    row = conn.execute(sa.select(sa.func.count(), sa.func.max(comments.c.id), sa.func.max(comments.c.edited_at),
+                                 sa.func.max(comments.c.deleted_at)).where(comments.c.paper_id == paper_id)).one()
+    return "|".join(str(v) for v in row)

@@ -78,6 +78,28 @@ daily_entries = sa.Table(
     sa.Column("source", sa.String(32), nullable=False),
     sa.Column("comment", sa.Text),
     sa.Index("ix_daily_entries_day", "day"),
+    sa.Index("ix_daily_entries_submitted_at", "submitted_at"),  # 0006 (web)
+    sa.Index("ix_daily_entries_submitter", "submitter_username", "day"),  # 0006 (web)
+)
+
+# Search (migration 0003). `embedding` is a pgvector `vector` on PostgreSQL when the extension is available, raw
+# little-endian float32 bytes otherwise; store.vectors reads and writes both.
+paper_vectors = sa.Table(
+    "paper_vectors",
+    metadata,
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+    sa.Index("ix_paper_vectors_seq", "seq"),
+)
+
+search_state = sa.Table(
+    "search_state",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
 )
 
 # --- community (migration 0004) ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from dailypapers.community.ratelimit import RateLimited, check_settings
+from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import votes as vote_store
 from dailypapers.web.deps import get_db, get_settings
@@ -192,8 +193,24 @@ def _template_context(request: Request) -> dict:
                 request.scope["dp_votes"] = vote_store.voted_paper_ids(conn, user["id"])
         return paper_id in request.scope["dp_votes"]
 
-    return {"current_user": current_user(request), "csrf_token": csrf_token(request), "csrf_input": csrf_input,
-            "user_voted": user_voted}
+    def comment_thread(paper_id: int) -> list[dict]:
+        with get_db(request).connect() as conn:
+            return comment_store.comments_for_paper(conn, paper_id)
+
+    # The token is looked up only when a template prints it: cached anonymous pages must not carry one
+    # visitor's token to the next (visitors' forms that need one are on uncached pages).
+    return {"current_user": current_user(request), "csrf_token": _LazyToken(request), "csrf_input": csrf_input,
+            "user_voted": user_voted, "comment_thread": comment_thread}
+
+
+class _LazyToken:
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self._request)
+
+    __html__ = __str__
 
 
 def install(app: FastAPI) -> None:

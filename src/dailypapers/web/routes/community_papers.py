@@ -49,12 +49,12 @@ def submit(request: Request, paper_id: str = Form(""), comment: str = Form(""), 
     except submissions.SubmissionRefused as exc:
         return _page(request, "submit.html", {"error": exc.message, "rule": exc.rule, "settings": settings,
                                               "values": {"paper_id": paper_id, "comment": comment}}, 422)
-    return RedirectResponse(f"/papers/date/{done.day}#{done.arxiv_id}", status_code=303)
+    return RedirectResponse(f"/papers/date/{done.day}#paper-{done.arxiv_id.replace('/', '-')}", status_code=303)
 
 
-@router.post("/papers/{arxiv_id:path}/upvote", dependencies=[Depends(csrf_protect)])
+@router.post("/papers/{arxiv_id:path}/upvote")
 def upvote_form(request: Request, arxiv_id: str, action: str = Form("toggle"), next: str = Form(""),
-                user: dict = Depends(require_user)):
+                user: dict = Depends(require_user), _csrf: None = Depends(csrf_protect)):
     """The no-JavaScript upvote button: changes the vote, then goes back to the page it came from."""
     paper = visible_paper(request, arxiv_id)
     if action not in ("add", "remove", "toggle"):
@@ -62,8 +62,8 @@ def upvote_form(request: Request, arxiv_id: str, action: str = Form("toggle"), n
     votes.change(get_db(request), get_settings(request), user, paper["id"], action, client_ip(request))
     referer = request.headers.get("referer", "")
     target = safe_next(next) if next else safe_next(_local_path(referer), "/")
-    if "#" not in target:
-        target += f"#{paper['arxiv_id']}"
+    if "#" not in target:  # back to the paper's card (ids as _card.html writes them)
+        target += f"#paper-{paper['arxiv_id'].replace('/', '-')}"
     return RedirectResponse(target, status_code=303)
 
 
@@ -84,7 +84,7 @@ def comments_context(request: Request, paper: dict) -> dict:
 @router.get("/papers/{arxiv_id:path}/comments", response_class=HTMLResponse)
 def comments_page(request: Request, arxiv_id: str):
     paper = visible_paper(request, arxiv_id)
-    return _page(request, "comments.html", {**comments_context(request, paper), "error": None})
+    return _page(request, "comments_page.html", {**comments_context(request, paper), "error": None})
 
 
 @router.post("/papers/{arxiv_id:path}/comments", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
@@ -100,7 +100,7 @@ def post_comment(request: Request, arxiv_id: str, body: str = Form(""), parent_i
     try:
         cid = comment_logic.post(db, paper["id"], user, body, parent)
     except comment_logic.CommentError as exc:
-        return _page(request, "comments.html", {**comments_context(request, paper), "error": exc.message},
+        return _page(request, "comments_page.html", {**comments_context(request, paper), "error": exc.message},
                      exc.status)
     return RedirectResponse(f"/papers/{paper['arxiv_id']}/comments#c{cid}", status_code=303)
 
