@@ -5,6 +5,7 @@ Secrets (session cookies, API tokens, reset links) are 256-bit random strings; t
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from dailypapers.store.db import Database
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,38}[A-Za-z0-9]$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "dp_"
+log = logging.getLogger(__name__)
 
 
 class AccountError(ValueError):
@@ -150,6 +152,13 @@ def request_password_reset(db: Database, settings: Settings, email: str) -> str 
 
 
 def mail_reset_link(settings: Settings, email: str, link: str) -> None:
+    try:
+        _send_reset(settings, email, link)
+    except Exception:  # runs after the response: log it, the user can ask again
+        log.exception("could not mail the password-reset link to %s", email)
+
+
+def _send_reset(settings: Settings, email: str, link: str) -> None:
     send_mail(settings, email, f"Reset your {settings.site_name} password",
               f"Someone (hopefully you) asked to reset the password of your {settings.site_name} account.\n\n"
               f"Choose a new password here (the link works once, for {settings.password_reset_minutes} minutes):\n"

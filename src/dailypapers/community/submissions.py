@@ -47,12 +47,15 @@ class Submitted:
 def fetch_from_arxiv(arxiv_id: str, settings: Settings) -> PaperRecord | None:
     """Metadata from the arXiv API client of the harvesting feature; None when it is absent or finds nothing."""
     try:
-        from dailypapers.sources.arxiv_api import fetch_papers  # type: ignore[import-not-found]
+        from dailypapers.sources import arxiv_api  # type: ignore[attr-defined]  # the harvesting feature
     except ImportError:
         raise SubmissionRefused("metadata", f"arXiv:{arxiv_id} is not in this hub yet and this installation "
                                             "cannot fetch papers from arXiv; ask an admin to import it") from None
+    unknown = getattr(arxiv_api, "UnknownArxivIds", ())
     try:
-        return fetch_papers([arxiv_id], settings).get(arxiv_id)
+        return arxiv_api.fetch_papers([arxiv_id], settings).get(arxiv_id)
+    except unknown:
+        raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}") from None
     except Exception as exc:  # network trouble must not become a 500
         log.warning("arXiv lookup of %s failed: %s", arxiv_id, exc)
         raise SubmissionRefused("metadata", f"could not fetch arXiv:{arxiv_id} from arXiv right now; "
