@@ -57,6 +57,19 @@ class Settings:
     digest_hour: int = 7
     digest_timezone: str = "UTC"
     digest_weekly_day: str = "monday"
+    session_days: int = 30
+    trusted_proxies: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
+    password_reset_minutes: int = 60
+    rate_login: str = "5/minute"
+    rate_vote: str = "60/minute"
+    rate_comment: str = "10/minute"
+    rate_submit: str = "10/hour"
+    rate_ip_multiplier: int = 4
+    new_account_hours: int = 24
+    new_account_rate_divisor: int = 4
+    submission_max_age_days: int = 14
+    submissions_per_day: int = 5
+    community_mail_file: str = ""
     trending_window_days: int = 14
     page_cache_entries: int = 256
     embedding_model: str = "minilm-int8"

@@ -35,6 +35,9 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.mail",
 ]
 ROUTE_MODULES.append("dailypapers.web.routes.harvest")
+# Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
+ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
+                     "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None,
@@ -55,6 +58,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.filters["marked"] = marked
     app.state.templates = templates
     errors.install(app)
+    from dailypapers.web import auth
+
+    auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)

@@ -41,6 +41,13 @@ def similar_to(request: Request, arxiv_id: str, limit: int = SIMILAR) -> list:
         return []
 
 
+def _comments_version(request: Request, paper_id: int) -> str:
+    from dailypapers.store.comments import thread_version
+
+    with get_db(request).connect() as conn:
+        return thread_version(conn, paper_id)
+
+
 @router.get("/papers/{arxiv_id:arxiv}", response_class=HTMLResponse)
 def paper_page(request: Request, arxiv_id: str):
     row = find_paper(request, arxiv_id)
@@ -50,4 +57,5 @@ def paper_page(request: Request, arxiv_id: str):
     ctx = {"p": row, "categories": (row.get("categories") or "").split(), "similar": similar,
            "base_url": get_settings(request).base_url, "nav": None}
     fp = listing.fingerprint([row, *similar])
+    fp = listing.fingerprint([], fp, _comments_version(request, row["id"]))  # edits change no counter
     return render_html(request, "paper.html", ctx, fp)
