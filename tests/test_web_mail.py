@@ -182,3 +182,41 @@ def test_serve_lifespan_starts_and_stops_the_scheduler(db, settings):
     off = create_app(settings.replace(digest_schedule_enabled=False), db=db, background_sync=True)
     assert not hasattr(off.state, "digest_scheduler")
     assert not hasattr(create_app(settings, db=db).state, "digest_scheduler")  # tests and embedders: never
+
+
+def test_account_page_subscription_for_logged_in_users(client, db):
+    from tests.community_support import csrf_from, login, make_user
+
+    make_user(db, "alice")
+    assert client.get("/account/subscription", follow_redirects=False).status_code == 303  # log in first
+    assert login(client, "alice").status_code == 303
+    page = client.get("/account/subscription")
+    assert page.status_code == 200 and "alice@example.org" in page.text
+    no_csrf = client.post("/account/subscription", data={"frequency": "weekly", "topics": "cat:cs.CL"})
+    assert no_csrf.status_code == 403
+    r = client.post("/account/subscription", data={"frequency": "weekly", "topics": "cat:cs.CL",
+                                                   "csrf_token": csrf_from(page.text)})
+    assert r.status_code == 200 and "confirm with the link" in r.text
+    assert _status(db, "alice@example.org") == "pending"  # still double opt-in
+    [mail] = MemoryBackend.outbox
+    link = re.search(r"http://testserver(/subscribe/confirm/\S+)", mail.get_body(("plain",)).get_content()).group(1)
+    client.post(link)
+    page = client.get("/account/subscription")
+    r = client.post("/account/subscription", data={"frequency": "daily", "topics": "author:Grace Hopper",
+                                                   "csrf_token": csrf_from(page.text)})
+    assert "Saved." in r.text
+    with db.connect() as conn:
+        sub = sstore.get_by_email(conn, "alice@example.org")
+    assert sub["frequency"] == "daily" and sub["user_id"] is not None and sub["status"] == "confirmed"
+
+
+def test_admins_see_the_mail_admin_page_without_token(client, db):
+    from tests.community_support import login, make_user
+
+    make_user(db, "root", role="admin")
+    make_user(db, "bob")
+    login(client, "bob")
+    assert client.get("/admin/mail").status_code == 403
+    client.cookies.clear()
+    login(client, "root")
+    assert client.get("/admin/mail").status_code == 200

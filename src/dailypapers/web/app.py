@@ -33,6 +33,7 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.api",
     "dailypapers.web.routes.docs",
     "dailypapers.web.routes.mail",
+    "dailypapers.web.routes.mail_account",
 ]
 ROUTE_MODULES.append("dailypapers.web.routes.harvest")
 # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.

@@ -30,6 +30,7 @@ from dailypapers.mail.compose import confirmation_message
 from dailypapers.mail.sender import preview
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
+from dailypapers.web.auth import ROLE_RANK, current_user
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.errors import error_response
 
@@ -248,8 +249,10 @@ async def bounce_webhook(request: Request):
 # -- admin ----------------------------------------------------------------------------------------------------------
 
 def _admin_allowed(request: Request, token: str | None) -> bool:
-    # Until accounts with roles are merged (community issue: web.auth.require_role), the page is guarded by the
-    # `mail_admin_token` setting; empty disables it.
+    """Logged-in admins; or, for installs without accounts or for scripts, `?token=` with `mail_admin_token`."""
+    user = current_user(request)
+    if user is not None and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK["admin"]:
+        return True
     secret = get_settings(request).mail_admin_token
     return bool(secret and token) and hmac.compare_digest(token.encode(), secret.encode())
 
@@ -257,20 +260,20 @@ def _admin_allowed(request: Request, token: str | None) -> bool:
 @router.get("/admin/mail", response_class=HTMLResponse)
 def admin_page(request: Request, token: str | None = Query(None), page: int = Query(1, ge=1, le=100000)):
     if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page needs ?token= with the mail_admin_token setting.")
+        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
     per_page = 100
     with get_db(request).connect() as conn:
         ctx = {"periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
                "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
                "page": page, "per_page": per_page, "token": token}
-    return _page(request, "mail/admin.html", nav="admin", **ctx)
+    return _page(request, "mail/admin.html", nav="admin", **{**ctx, "token": token or ""})
 
 
 @router.get("/admin/mail/preview", response_class=HTMLResponse)
 def admin_preview(request: Request, email: str = Query(...), token: str | None = Query(None),
                   day: str | None = Query(None, alias="date")):
     if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page needs ?token= with the mail_admin_token setting.")
+        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
     try:
         address = normalize_email(email)
     except InvalidInput as exc:
