@@ -78,6 +78,83 @@ daily_entries = sa.Table(
     sa.Column("source", sa.String(32), nullable=False),
     sa.Column("comment", sa.Text),
     sa.Index("ix_daily_entries_day", "day"),
+    sa.Index("ix_daily_entries_submitted_at", "submitted_at"),  # 0006 (web)
+    sa.Index("ix_daily_entries_submitter", "submitter_username", "day"),  # 0006 (web)
+)
+
+# Mail (issue 7). A subscriber needs no account; `token` (unguessable) authorizes confirm/unsubscribe links.
+subscribers = sa.Table(
+    "subscribers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("name", sa.Text),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("frequency", sa.String(10), nullable=False),
+    sa.Column("topics", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("confirmed_at", sa.DateTime),
+    sa.Column("unsubscribed_at", sa.DateTime),
+    sa.Column("suppressed_at", sa.DateTime),
+    sa.Column("suppress_reason", sa.Text),
+    sa.Column("soft_bounces", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("confirm_sent_at", sa.DateTime),
+    sa.Index("ix_subscribers_status_frequency", "status", "frequency"),
+)
+
+# One row per (digest period, subscriber): the UNIQUE pair is what makes a digest go out at most once per period.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("period_key", sa.String(32), nullable=False),
+    sa.Column("subscriber_id", sa.Integer, sa.ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("message_id", sa.String(255), nullable=False),
+    sa.Column("subject", sa.Text),
+    sa.Column("paper_ids", sa.JSON),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Column("claimed_by", sa.String(128)),
+    sa.Column("claimed_until", sa.DateTime),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("sent_at", sa.DateTime),
+    sa.UniqueConstraint("period_key", "subscriber_id", name="uq_deliveries_period_subscriber"),
+    sa.Index("ix_deliveries_status_period", "status", "period_key"),
+    sa.Index("ix_deliveries_subscriber", "subscriber_id", "id"),
+)
+
+# Bounces and complaints as the webhook reported them (what the admin page shows next to deliveries).
+mail_events = sa.Table(
+    "mail_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# Search (migration 0003). `embedding` is a pgvector `vector` on PostgreSQL when the extension is available, raw
+# little-endian float32 bytes otherwise; store.vectors reads and writes both.
+paper_vectors = sa.Table(
+    "paper_vectors",
+    metadata,
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+    sa.Index("ix_paper_vectors_seq", "seq"),
+)
+
+search_state = sa.Table(
+    "search_state",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
 )
 
 # Harvesting (issue 3): where each OAI-PMH set's harvest stands, a log of sync runs, and arXiv's announcements.
@@ -127,4 +204,98 @@ arxiv_announcements = sa.Table(
     sa.Column("announce_type", sa.String(16), nullable=False),  # new, cross, replace, replace-cross
     sa.Column("announced_at", sa.DateTime, nullable=False),
     sa.Index("ix_arxiv_announcements_day", "day", "announce_type"),
+)
+
+# --- community (migration 0004) ---------------------------------------------------------------------------------
+users.append_column(sa.Column("password_changed_at", sa.DateTime))
+users.append_column(sa.Column("last_login_at", sa.DateTime))
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    # Only a hash of the cookie value is stored: a leaked database does not hand out live sessions.
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("ip", sa.String(64)),
+    sa.Column("user_agent", sa.Text),
+    sa.Index("ix_sessions_user_id", "user_id"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_used_at", sa.DateTime),
+    sa.Column("revoked_at", sa.DateTime),
+    sa.Index("ix_api_tokens_user_id", "user_id"),
+)
+
+password_resets = sa.Table(
+    "password_resets",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("used_at", sa.DateTime),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    # One vote per account per paper is the primary key: the database, not Python, refuses a second one.
+    sa.PrimaryKeyConstraint("user_id", "paper_id", name="pk_votes"),
+    sa.Index("ix_votes_paper_id", "paper_id"),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE")),
+    sa.Column("body_md", sa.Text, nullable=False),
+    sa.Column("body_html", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("edited_at", sa.DateTime),
+    sa.Column("deleted_at", sa.DateTime),
+    sa.Column("deleted_by", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Index("ix_comments_paper_id", "paper_id", "created_at"),
+    sa.Index("ix_comments_user_id", "user_id", "created_at"),
+)
+
+moderation_log = sa.Table(
+    "moderation_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("moderator_id", sa.Integer),
+    sa.Column("moderator_username", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target_type", sa.String(16), nullable=False),
+    sa.Column("target_id", sa.String(64), nullable=False),
+    sa.Column("target_label", sa.Text),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+)
+
+rate_limits = sa.Table(
+    "rate_limits",
+    metadata,
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("window_start", sa.BigInteger, nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
 )

@@ -1,0 +1,261 @@
+"""Search over every paper: keyword (BM25), semantic (sentence vectors) and hybrid (fused) modes, with filters,
+sorts and pagination. `search_papers` never raises for user input: a query that cannot run returns a message."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import sqlalchemy as sa
+
+from dailypapers.search import fusion
+from dailypapers.search.embedder import Embedder, EmbedderError, load_embedder
+from dailypapers.search.highlight import highlights
+from dailypapers.search.query import ParsedQuery, parse_query
+from dailypapers.search.vector_index import NumpyIndex
+from dailypapers.store import search as store
+from dailypapers.store import vectors as vector_store
+from dailypapers.store.db import Database
+
+log = logging.getLogger(__name__)
+
+MODES = ("keyword", "semantic", "hybrid")
+SORTS = ("relevance", "newest", "upvotes")
+MAX_LIMIT = 100
+MAX_DEPTH = 1000  # deepest result reachable by paging
+
+
+@dataclass
+class Hit:
+    paper: dict
+    score: float
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit] = field(default_factory=list)
+    total: int | None = 0
+    message: str | None = None
+    mode: str = "hybrid"
+    query: ParsedQuery | None = None
+
+
+class _State:
+    """Per-database search state: the embedder and, where pgvector is not used, the in-process vector index."""
+
+    def __init__(self, db: Database) -> None:
+        self.settings = db.settings
+        self._embedder: Embedder | None = None
+        self._index: NumpyIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = load_embedder(self.settings.embedding_model, self.settings.embedding_max_tokens,
+                                                   self.settings.embedding_threads)
+        return self._embedder
+
+    def index(self, conn: sa.Connection) -> NumpyIndex:
+        if self._index is None or self._index.model != self.embedder.name:
+            self._index = NumpyIndex(self.embedder.name)
+        self._index.sync(conn)
+        return self._index
+
+
+_STATES: weakref.WeakKeyDictionary[Database, _State] = weakref.WeakKeyDictionary()
+_STATES_LOCK = threading.Lock()
+
+
+def state(db: Database) -> _State:
+    with _STATES_LOCK:
+        st = _STATES.get(db)
+        if st is None:
+            st = _STATES[db] = _State(db)
+        return st
+
+
+def _validate(mode: str, sort: str) -> None:
+    if mode not in MODES:
+        raise ValueError(f"parameter 'mode' must be one of {', '.join(MODES)}; got {mode!r}")
+    if sort not in SORTS:
+        raise ValueError(f"parameter 'sort' must be one of {', '.join(SORTS)}; got {sort!r}")
+
+
+def _filters(q: ParsedQuery, categories, author, since, until) -> store.Filters:
+    return store.Filters(
+        categories=[*q.categories, *(categories or [])],
+        authors=[*q.authors, *([author] if author else [])],
+        since=since or q.since,
+        until=until or q.until,
+        excluded=list(dict.fromkeys(q.excluded)),
+    )
+
+
+def search_papers(db: Database, query: str, *, mode: str = "hybrid", limit: int = 20, offset: int = 0,
+                  categories: list[str] | None = None, author: str | None = None, since: date | None = None,
+                  until: date | None = None, sort: str = "relevance") -> SearchPage:
+    """One page of papers for `query` (see README "Search" for the syntax). Raises ValueError only for an invalid
+    `mode` or `sort` (programming errors); every user query returns a page, possibly with a message."""
+    _validate(mode, sort)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, min(int(offset), MAX_DEPTH))
+    q = parse_query(query if isinstance(query, str) else "")
+    page = SearchPage(mode=mode, query=q)
+    if q.errors:
+        page.message = "; ".join(q.errors)
+        return page
+    filters = _filters(q, categories, author, since, until)
+    if filters.since and filters.until and filters.since > filters.until:
+        page.message = f"since ({filters.since}) is after until ({filters.until}): no paper can match"
+        return page
+    try:
+        with db.connect() as conn:
+            ranked, total, message = _ranked(db, conn, q, filters, mode, sort, offset + limit)
+            page.total, page.message = total, message
+            window = ranked[offset : offset + limit]
+            rows = store.paper_rows(conn, [pid for pid, _ in window])
+    except EmbedderError as exc:
+        log.error("semantic search unavailable: %s", exc)
+        page.message = f"semantic search is unavailable: {exc}"
+        return page
+    words = [*q.words, *(w for p in q.phrases for w in p)]
+    page.hits = [Hit(rows[pid], score, highlights(rows[pid], words)) for pid, score in window if pid in rows]
+    return page
+
+
+def _ranked(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters, mode: str, sort: str,
+            depth: int) -> tuple[list[tuple[int, float]], int | None, str | None]:
+    if q.arxiv_id:
+        found = store.ids_by_arxiv_id(conn, [q.arxiv_id])
+        visible = store.visible_ids(conn, list(found.values()), store.Filters())
+        if visible:
+            return [(pid, 1.0) for pid in visible], 1, None
+        return [], 0, f"no paper with arXiv id {q.arxiv_id} here"
+    if not q.has_text:
+        if not (filters.categories or filters.authors or filters.since or filters.until):
+            return [], 0, "type words to search for, or an arXiv id"
+        ids = store.filtered_ids(conn, filters, sort if sort != "relevance" else "newest", depth)
+        return [(pid, 0.0) for pid in ids], store.count_filtered(conn, filters), None
+    pool = max(depth, 100) if sort == "relevance" else max(depth, 200)
+    if mode == "keyword":
+        ranked = _keyword(conn, q, filters, pool)
+    elif mode == "semantic":
+        ranked = _semantic(db, conn, q, filters, pool)
+    else:
+        ranked = _hybrid(db, conn, q, filters, pool)
+    ranked = _pin_exact_title(conn, q, filters, ranked)
+    if sort != "relevance":
+        scores = dict(ranked)
+        ranked = [(pid, scores[pid]) for pid in store.sort_ids(conn, list(scores), sort)]
+    message = None if ranked else "no papers match"
+    return ranked, len(ranked), message
+
+
+def _keyword_query(conn: sa.Connection, q: ParsedQuery) -> store.KeywordQuery:
+    return store.KeywordQuery(words=store.select_terms(conn, q.content_words), phrases=q.phrases)
+
+
+def _keyword(conn: sa.Connection, q: ParsedQuery, filters: store.Filters, limit: int) -> list[tuple[int, float]]:
+    return store.keyword_search(conn, _keyword_query(conn, q), filters, limit)
+
+
+def _query_vector(db: Database, q: ParsedQuery) -> np.ndarray:
+    return state(db).embedder.embed([q.text])[0]
+
+
+def _nearest(db: Database, conn: sa.Connection, vector: np.ndarray, filters: store.Filters, limit: int,
+             exclude: tuple[int, ...] = ()) -> list[tuple[int, float]]:
+    st = state(db)
+    model = st.embedder.name
+    restricted = bool(filters.categories or filters.authors or filters.since or filters.until or filters.excluded)
+    fetch = limit * (20 if restricted else 1) + len(exclude)
+    if vector_store.uses_pgvector(conn):
+        found = vector_store.pgvector_nearest(conn, model, vector, min(fetch, 4000), exclude)
+    else:
+        found = [x for x in st.index(conn).search(vector, min(fetch, 20000)) if x[0] not in exclude]
+    visible = store.visible_ids(conn, [pid for pid, _ in found], filters)
+    if filters.excluded:
+        visible -= _containing(conn, visible, filters.excluded)
+    return [(pid, s) for pid, s in found if pid in visible][:limit]
+
+
+def _containing(conn: sa.Connection, ids: set[int], words: list[str]) -> set[int]:
+    """Which of `ids` contain one of `words` (the `-word` syntax applies to semantic hits too)."""
+    if not ids:
+        return set()
+    hits = store.keyword_search(conn, store.KeywordQuery(words=words), store.Filters(), 100_000)
+    return ids & {pid for pid, _ in hits}
+
+
+def _semantic(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
+              limit: int) -> list[tuple[int, float]]:
+    ranked = _nearest(db, conn, _query_vector(db, q), filters, limit)
+    if q.phrases:  # a quoted phrase is a hard requirement in every mode
+        required = {pid for pid, _ in store.keyword_search(conn, store.KeywordQuery([], q.phrases), filters, 100_000)}
+        ranked = [x for x in ranked if x[0] in required]
+    return ranked
+
+
+def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
+            limit: int) -> list[tuple[int, float]]:
+    params = fusion.DEFAULT
+    keyword = store.keyword_search(conn, _keyword_query(conn, q), filters, max(limit, params.keyword_depth))
+    vector = _query_vector(db, q)
+    semantic = [] if q.phrases else _nearest(db, conn, vector, filters, max(limit, params.semantic_depth))
+    dense = _dense_scores(db, conn, vector, [pid for pid, _ in keyword])
+    dense.update(dict(semantic))
+    return fusion.fuse(keyword, semantic, dense, params, query_words=len(q.content_words))[:limit]
+
+
+def _dense_scores(db: Database, conn: sa.Connection, vector: np.ndarray, ids: list[int]) -> dict[int, float]:
+    st = state(db)
+    if vector_store.uses_pgvector(conn):
+        vecs = vector_store.vectors_for(conn, st.embedder.name, ids)
+    else:
+        vecs = st.index(conn).get(ids)
+    return {pid: float(v @ vector) for pid, v in vecs.items()}
+
+
+def _pin_exact_title(conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
+                     ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    if len(q.words) < 2 or len(q.text) > 500:
+        return ranked
+    exact = store.ids_by_exact_title(conn, q.text)
+    if not exact:
+        return ranked
+    exact = [pid for pid in exact if pid in store.visible_ids(conn, exact, filters)]
+    top = ranked[0][1] if ranked else 1.0
+    pinned = [(pid, top + 1.0) for pid in exact]
+    return pinned + [x for x in ranked if x[0] not in set(exact)]
+
+
+def similar_papers(db: Database, arxiv_id: str, limit: int = 10) -> list[Hit]:
+    """The papers nearest in meaning to `arxiv_id` (empty when it is unknown or has no vector yet)."""
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    try:
+        with db.connect() as conn:
+            found = store.ids_by_arxiv_id(conn, [arxiv_id])
+            if not found:
+                return []
+            pid = found[arxiv_id]
+            st = state(db)
+            if vector_store.uses_pgvector(conn):
+                own = vector_store.vectors_for(conn, st.embedder.name, [pid]).get(pid)
+            else:
+                own = st.index(conn).get([pid]).get(pid)
+            if own is None:
+                return []
+            near = _nearest(db, conn, own, store.Filters(), limit, exclude=(pid,))
+            rows = store.paper_rows(conn, [p for p, _ in near])
+    except EmbedderError as exc:
+        log.error("similar papers unavailable: %s", exc)
+        return []
+    return [Hit(rows[p], s, highlights(rows[p], [])) for p, s in near if p in rows]

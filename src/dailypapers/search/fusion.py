@@ -1,0 +1,42 @@
+"""Fusing keyword and semantic candidates into one ranking.
+
+Every candidate gets both a keyword score (BM25, 0 when the keyword branch did not return it) and a dense score
+(cosine with the query, computed for keyword candidates too), and the two are mixed after scaling BM25 by the
+query's best BM25. The weights were tuned on the dev query files (bench/RESULTS.md); plain reciprocal rank fusion
+stays available for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    method: str = "linear"  # "linear" (scaled score mix) or "rrf"
+    keyword_depth: int = 100
+    semantic_depth: int = 50
+    dense_weight: float = 0.5  # linear: share of the cosine in the mix
+    rrf_k: int = 60
+
+
+DEFAULT = FusionParams()
+
+
+def rrf(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], k: int = 60) -> list[tuple[int, float]]:
+    scores: dict[int, float] = {}
+    for ranking in (keyword, semantic):
+        for rank, (pid, _) in enumerate(ranking, start=1):
+            scores[pid] = scores.get(pid, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+
+
+def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], dense: dict[int, float],
+         params: FusionParams = DEFAULT, query_words: int = 0) -> list[tuple[int, float]]:
+    if params.method == "rrf":
+        return rrf(keyword[: params.keyword_depth], semantic[: params.semantic_depth], params.rrf_k)
+    best = max((s for _, s in keyword), default=0.0)
+    bm25 = {pid: (s / best if best > 0 else 0.0) for pid, s in keyword}
+    w = params.dense_weight
+    scores = {pid: (1 - w) * bm25.get(pid, 0.0) + w * dense.get(pid, 0.0) for pid in {*bm25, *dense}}
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))

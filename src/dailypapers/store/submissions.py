@@ -1,0 +1,27 @@
+"""Reads the submission rules need: a paper by arXiv id, and how much a user submitted since a moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from dailypapers.store.schema import daily_entries, papers
+
+
+def paper_by_arxiv_id(conn: sa.Connection, arxiv_id: str) -> dict | None:
+    row = conn.execute(sa.select(papers).where(papers.c.arxiv_id == arxiv_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def submissions_since(conn: sa.Connection, user_id: int, since: datetime) -> int:
+    return conn.execute(
+        sa.select(sa.func.count()).select_from(daily_entries)
+        .where(daily_entries.c.user_id == user_id, daily_entries.c.source == "submission",
+               daily_entries.c.submitted_at >= since)
+    ).scalar()
+
+
+def set_entry_user(conn: sa.Connection, paper_id: int, user_id: int) -> None:
+    # DailyEntryRecord has no user id field: the submitter's account is linked right after the upsert.
+    conn.execute(daily_entries.update().where(daily_entries.c.paper_id == paper_id).values(user_id=user_id))
