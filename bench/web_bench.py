@@ -156,6 +156,7 @@ def main() -> int:
                 (f"/api/daily_papers?date={day}", [f"/api/daily_papers?date={day}"], args.connections),
                 ("search page (200 queries, default mode)", search_paths(200, None), args.search_connections),
                 ("search page (200 queries, keyword)", search_paths(200, "keyword"), args.search_connections),
+                ("search page (one query, repeated)", search_paths(1, None), args.connections),
             ]
             for name, paths, conns in targets:
                 r = wrk(base, paths, conns, args.duration)
