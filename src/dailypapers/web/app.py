@@ -21,6 +21,7 @@ from dailypapers.store.db import Database
 from dailypapers.store.version import DataVersion
 from dailypapers.web import errors
 from dailypapers.web.caching import PageCache, PageCacheMiddleware
+from dailypapers.web.head import HeadAsGetMiddleware
 from dailypapers.web.highlight import marked
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.filters["marked"] = marked
     app.state.templates = templates
     errors.install(app)
+    app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
