@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
+    templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
     errors.install(app)
     app.add_middleware(HeadAsGetMiddleware)
