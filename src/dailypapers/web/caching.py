@@ -89,7 +89,8 @@ class PageCacheMiddleware:
         return entry
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_entries <= 0:
+        if (scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_entries <= 0
+                or scope["path"].startswith("/static/")):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
