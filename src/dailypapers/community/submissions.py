@@ -115,8 +115,9 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
                 _result, ids = paper_store.upsert_papers(conn, [record])
             else:
                 ids = {arxiv_id: paper["id"]}
-            fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id)
-            # Checked again under the write lock: a concurrent submission may have won meanwhile.
+            sub_store.lock_user(conn, user["id"])
+            fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id, lock=True)
+            # Checked again holding the locks: a concurrent submission may have won meanwhile.
             _check_rules(conn, settings, user, arxiv_id, fresh["published_at"], fresh["hidden"], fresh["id"], now)
             daily_store.upsert_daily_entries(conn, [entry], ids)
             sub_store.set_entry_user(conn, ids[arxiv_id], user["id"])
