@@ -22,12 +22,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.community_support import add_paper, make_user  # noqa: E402
+from tests.webserver import running  # noqa: E402
+
 from dailypapers.community import accounts, passwords  # noqa: E402
 from dailypapers.config import Settings  # noqa: E402
 from dailypapers.store.db import Database  # noqa: E402
 from dailypapers.web.app import create_app  # noqa: E402
-from tests.community_support import add_paper, make_user  # noqa: E402
-from tests.webserver import running  # noqa: E402
 
 
 def _fire(url: str, method: str, jobs: list[tuple[str, dict]], threads: int) -> tuple[float, list[float], int]:
