@@ -64,6 +64,8 @@ def test_killed_import_reruns_to_the_same_database(cli_env, tmp_path, shared_dir
     interrupted = _run(["export"], cli_env).stdout
     clean_env = dict(cli_env, DAILYPAPERS_DATABASE_URL=f"sqlite:///{tmp_path / 'clean.db'}")
     assert _run(["import", str(data)], clean_env).returncode == 0
-    clean = _run(["export"], clean_env).stdout
+    exported = _run(["export"], clean_env)
+    assert exported.returncode == 0, exported.stderr
+    clean = exported.stdout
     assert interrupted.count("\n") == 74728
     assert interrupted == clean

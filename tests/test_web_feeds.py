@@ -58,7 +58,7 @@ def test_category_feed_only_has_the_category(client):
 
 
 def test_text_with_control_characters_and_markup_stays_valid(client, db):
-    set_counts(db, "2502.00015", title="Bad \x0b char & <tag>", abstract="a\x00b ]]> c")
+    set_counts(db, "2502.00015", title="Bad \x0b char & <tag>", abstract="a\x01b ]]> c")
     feed, _ = parse(client, "/feeds/daily.atom")
     assert feed.entries[0].title == "Bad  char & <tag>"
 

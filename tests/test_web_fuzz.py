@@ -76,3 +76,9 @@ def test_path_values_with_slashes_and_encodings(client):
                 "/api/papers/hep-th/9901001", "/feeds/category/..%2F.atom", "/papers/week/%00",
                 "/api/daily_papers?date=2025-01-08&date=2025-01-09", "/papers/2501.00012/../../"]:
         assert client.get(url).status_code < 500, url
+
+
+def test_nul_characters_are_a_400_naming_the_parameter(client):
+    r = client.get("/api/daily_papers", params={"submitter": "a\x00b"})
+    assert r.status_code == 400 and r.json()["parameter"] == "submitter"
+    assert client.get("/papers/date/2025%0001-08").status_code == 400

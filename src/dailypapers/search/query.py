@@ -20,7 +20,10 @@ MAX_TERMS = 64
 # Words that carry no topic: dropped from keyword matching (they only slow the OR query down and the BM25 idf of
 # such words is near zero anyway). Kept short on purpose: "not", "no" and the like are not in it.
 STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "our", "over", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "under", "up", "via", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you", "your", "using", "use", "used", "based", "us", "about", "also", "both", "each", "more", "most", "other", "such", "only", "own", "same", "too", "very", "s", "t", "just", "any", "all"]
+    """a an and are as at be been being but by can could did do does for from had has have how i if in into is it its
+    of on or our over so than that the their them then there these they this those through to under up via was we
+    were what when where which while who why will with would you your using use used based us about also both each
+    more most other such only own same too very s t just any all""".split()  # noqa: SIM905
 )
 
 _TOKEN_RE = re.compile(r'"[^"]*"?|\S+')
@@ -92,7 +95,7 @@ def parse_query(raw: str) -> ParsedQuery:
         lower = token.lower()
         op = next((o for o in _OPERATORS if lower.startswith(o)), None)
         if op and len(token) > len(op):
-            value = token[len(op):].strip('"')
+            value = token[len(op) :].strip('"')
             if op == "author:":
                 q.authors.append(value.replace("_", " "))
             elif op in ("cat:", "category:"):

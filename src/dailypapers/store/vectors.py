@@ -153,7 +153,7 @@ def pgvector_nearest(conn: sa.Connection, model: str, query: np.ndarray, limit: 
                      exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
     """(paper id, cosine similarity) of the nearest vectors by the HNSW index."""
     dim = int(query.shape[0])
-    conn.exec_driver_sql("SET LOCAL hnsw.ef_search = %s" % max(40, min(1000, limit * 2)))
+    conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {max(40, min(1000, limit * 2))}")
     rows = conn.execute(
         sa.text(
             f"SELECT paper_id, 1 - (embedding::vector({dim}) <=> CAST(:q AS vector({dim}))) AS sim "

@@ -7,6 +7,7 @@ surface as a 500 (the catch-all still answers with a page, and logs the tracebac
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -51,7 +52,34 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
     return "; ".join(parts) or "invalid request", first_param
 
 
+class RejectNulMiddleware:
+    """NUL characters in the URL are never meaningful and PostgreSQL cannot even store them: answer 400 naming the
+    parameter before any view sees them."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            bad = None
+            if "\x00" in scope["path"]:
+                bad = "path"
+            else:
+                for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+                    if "\x00" in name or "\x00" in value:
+                        bad = name.replace("\x00", "") or "query"
+                        break
+            if bad is not None:
+                request = Request(scope, receive)
+                response = error_response(request, 400, f"parameter '{bad}': contains a NUL character", bad)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(RejectNulMiddleware)
+
     @app.exception_handler(BadParameter)
     async def bad_parameter(request: Request, exc: BadParameter):
         return error_response(request, exc.status, str(exc), exc.param)

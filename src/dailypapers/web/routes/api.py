@@ -17,7 +17,7 @@ from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.hf_shape import daily_item, paper_object
 from dailypapers.web.periods import BadParameter, parse_day, parse_month, parse_week
 from dailypapers.web.search_glue import SearchParams, run_search
-from dailypapers.web.views import ranked_page, trending_filter
+from dailypapers.web.views import ranked_page, trending_filter, trending_now
 
 router = APIRouter(prefix="/api", tags=["papers"])
 JSON = "application/json"
@@ -61,7 +61,7 @@ def daily_papers(
     return conditional(
         request, page.fingerprint(),
         lambda: _dumps([daily_item(r, settings.base_url, s) for r, s in zip(page.rows, scores, strict=True)]),
-        JSON)
+        JSON, max_age_s=trending_now()[1] if sort == "trending" else None)
 
 
 @router.get("/papers/search", summary="Search papers",

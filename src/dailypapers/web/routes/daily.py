@@ -8,10 +8,11 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from dailypapers.harvest.status import harvest_status
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.periods import Span, day_span, parse_day, parse_month, parse_week, span_of, span_url
-from dailypapers.web.views import pager_for, ranked_page, render_html
+from dailypapers.web.views import pager_for, ranked_page, render_html, trending_now
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,7 +28,9 @@ def home(request: Request, sort: SortParam = "upvotes", category: str | None = C
     with get_db(request).connect() as conn:
         day = listing.latest_day(conn)
     if day is None:
-        return templates(request).TemplateResponse(request, "empty.html", {})
+        # An empty hub says whether arXiv is being backfilled, or how to load papers when it cannot be.
+        harvest = harvest_status(get_db(request), recent=1)
+        return templates(request).TemplateResponse(request, "empty.html", {"harvest": harvest})
     return list_view(request, day_span(day), sort, category, page)
 
 
@@ -90,4 +93,4 @@ def list_view(request: Request, span: Span, sort: str, category: str | None, pag
         else f"No papers in {category} were featured in this period.",
     }
     fp = result.fingerprint(prev_day, next_day, categories, page, sort)
-    return render_html(request, "list.html", ctx, fp)
+    return render_html(request, "list.html", ctx, fp, max_age_s=trending_now()[1] if sort == "trending" else None)

@@ -11,14 +11,15 @@ from dailypapers.web.caching import conditional
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.periods import week_span
 from dailypapers.web.search_glue import SearchParams, run_search
-from dailypapers.web.views import ranked_page, trending_filter
+from dailypapers.web.views import ranked_page, trending_filter, trending_now
 
 router = APIRouter(include_in_schema=False)
 ATOM = "application/atom+xml; charset=utf-8"
 FEED_SIZE = 50
 
 
-def _atom(request: Request, rows: list[dict], *, key: str, title: str, html_path: str, extra_fp=()):
+def _atom(request: Request, rows: list[dict], *, key: str, title: str, html_path: str, extra_fp=(),
+          max_age_s: float | None = None):
     settings = get_settings(request)
     base = settings.base_url
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -27,7 +28,7 @@ def _atom(request: Request, rows: list[dict], *, key: str, title: str, html_path
         return feed_xml(feed_id=f"{base}/feeds/{key}", title=f"{settings.site_name}: {title}", self_url=self_url,
                         html_url=base + html_path, rows=rows, base_url=base)
 
-    return conditional(request, listing.fingerprint(rows, *extra_fp), render, ATOM)
+    return conditional(request, listing.fingerprint(rows, *extra_fp), render, ATOM, max_age_s=max_age_s)
 
 
 @router.get("/feeds", response_class=HTMLResponse)
@@ -63,7 +64,8 @@ def trending_feed(request: Request):
     with get_db(request).connect() as conn:
         flt = trending_filter(conn, get_settings(request).trending_window_days)
         page, _scores = ranked_page(conn, flt, "trending", FEED_SIZE, 0)
-    return _atom(request, page.rows, key="trending", title="trending papers", html_path="/trending")
+    return _atom(request, page.rows, key="trending", title="trending papers", html_path="/trending",
+                 max_age_s=trending_now()[1])
 
 
 @router.get("/feeds/category/{category}.atom")

@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from dailypapers.web.deps import get_db, templates
+from dailypapers.store.listing import fingerprint
+from dailypapers.web.deps import get_db
 from dailypapers.web.search_glue import MODES, SEARCH_SORTS, SearchParams, run_search
-from dailypapers.web.views import pager_for
+from dailypapers.web.views import pager_for, render_html
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
@@ -41,4 +42,5 @@ def search_page(
         "advanced": any((params.category, params.author, params.since, params.until)) or mode != "hybrid",
         "feed_url": feed, "feed_title": f"search “{params.query}”",
     }
-    return templates(request).TemplateResponse(request, "search.html", ctx)
+    fp = fingerprint([h.paper for h in hits], total, message, [(h.score, h.highlights) for h in hits])
+    return render_html(request, "search.html", ctx, fp)

@@ -1,0 +1,133 @@
+"""Computing the vectors of papers that lack one: `dailypapers index` and the serve worker.
+
+Papers are read in chunks, sorted by token length inside each chunk (a batch of similar lengths wastes no work on
+padding), embedded in batches, and every batch is committed on its own. A kill -9 therefore loses at most the
+batch in flight, and the next run starts from whatever still has no vector.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from dailypapers.progress import Progress
+from dailypapers.search.embedder import paper_text
+from dailypapers.search.engine import state
+from dailypapers.store import vectors as vector_store
+from dailypapers.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexResult:
+    embedded: int = 0
+    seconds: float = 0.0
+    remaining: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.embedded / self.seconds if self.seconds > 0 else 0.0
+
+
+def index_missing(db: Database, batch_size: int | None = None, limit: int | None = None, show_progress: bool = False,
+                  stop: threading.Event | None = None) -> IndexResult:
+    """Embed papers without a vector of the configured model; returns what was done."""
+    embedder = state(db).embedder
+    batch_size = batch_size or db.settings.index_batch_size
+    with db.connect() as conn:
+        total = vector_store.count_missing(conn, embedder.name)
+    if limit is not None:
+        total = min(total, limit)
+    result = IndexResult()
+    start = time.monotonic()
+    progress = Progress("index", total=total) if show_progress else None
+    if db.dialect == "postgresql":
+        with db.write() as conn:
+            if vector_store.uses_pgvector(conn):
+                vector_store.ensure_hnsw_index(conn, embedder.dim)
+    try:
+        with db.connect() as reader:
+            chunks = list(vector_store.iter_missing(reader, embedder.name, chunk=max(batch_size * 32, 1024)))
+        for chunk in chunks:
+            if limit is not None:
+                chunk = chunk[: max(limit - result.embedded, 0)]
+            texts = [paper_text(p.title, p.abstract) for p in chunk]
+            order = np.argsort(embedder.token_counts(texts)) if hasattr(embedder, "token_counts") else range(len(chunk))
+            order = list(order)
+            for s in range(0, len(order), batch_size):
+                if stop is not None and stop.is_set():
+                    return result
+                picked = order[s : s + batch_size]
+                vecs = embedder.embed([texts[i] for i in picked])
+                with db.write() as conn:
+                    stored = vector_store.save_vectors(conn, embedder.name,
+                                                       [(chunk[i], vecs[n]) for n, i in enumerate(picked)])
+                result.embedded += stored
+                if progress is not None:
+                    progress.update(len(picked))
+            if limit is not None and result.embedded >= limit:
+                break
+    finally:
+        result.seconds = time.monotonic() - start
+        if progress is not None:
+            progress.close()
+        with db.connect() as conn:
+            result.remaining = vector_store.count_missing(conn, embedder.name)
+    return result
+
+
+class IndexWorker:
+    """Background thread for `serve`: embeds papers lacking vectors, then checks again every `interval` seconds
+    (so papers that imports and syncs add are picked up without anyone running `dailypapers index`)."""
+
+    def __init__(self, db: Database, interval: float = 30.0) -> None:
+        self.db = db
+        self.interval = interval
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="dailypapers-index", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_event.set()
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                done = index_missing(self.db, stop=self.stop_event)
+                if done.embedded:
+                    log.info("search index: embedded %d papers (%.1f/s), %d left", done.embedded, done.rate,
+                             done.remaining)
+            except Exception:  # keep serving pages even if the model cannot load; say why in the log
+                log.exception("search index worker failed; retrying in %.0fs", self.interval)
+            self.stop_event.wait(self.interval)
+
+
+def with_index_worker(inner):
+    """Wrap an ASGI lifespan so that `serve` runs an IndexWorker while the app is up. It starts only when the app
+    was marked for it (`app.state.index_worker = True`, which `dailypapers serve` does) and setting
+    `index_on_serve` is true, so apps built by create_app in tests or embedded elsewhere never embed anything."""
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app):
+        worker = None
+        if getattr(app.state, "index_worker", False) and app.state.settings.index_on_serve:
+            worker = IndexWorker(app.state.db)
+            worker.start()
+            app.state.index_worker_thread = worker
+        try:
+            async with inner(app) as value:
+                yield value
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    return lifespan
