@@ -134,7 +134,8 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--search-connections", type=int, default=4)
-    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    # One process: uvicorn's --workers mode answered small responses ~40 ms late here (Nagle meets delayed ACK).
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--no-baseline", action="store_true", help="skip the run with the page cache switched off")
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -155,6 +156,7 @@ def main() -> int:
                 (f"/api/daily_papers?date={day}", [f"/api/daily_papers?date={day}"], args.connections),
                 ("search page (200 queries, default mode)", search_paths(200, None), args.search_connections),
                 ("search page (200 queries, keyword)", search_paths(200, "keyword"), args.search_connections),
+                ("search page (one query, repeated)", search_paths(1, None), args.connections),
             ]
             for name, paths, conns in targets:
                 r = wrk(base, paths, conns, args.duration)

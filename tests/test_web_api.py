@@ -107,3 +107,11 @@ def test_search_api(client):
     assert client.get("/api/papers/search").status_code == 422
     bad = client.get("/api/papers/search", params={"q": "x", "mode": "psychic"})
     assert bad.status_code == 422 and bad.json()["parameter"] == "mode"
+
+
+def test_search_api_etag(client):
+    r = client.get("/api/papers/search", params={"q": "paper", "mode": "keyword"})
+    assert r.status_code == 200 and r.headers["etag"]
+    again = client.get("/api/papers/search", params={"q": "paper", "mode": "keyword"},
+                       headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304

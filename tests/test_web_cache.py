@@ -57,3 +57,32 @@ def test_cache_can_be_switched_off(settings, db, tmp_path, monkeypatch):
         assert c.get("/papers/date/2025-01-08").status_code == 200
         _break_store(monkeypatch)
         assert c.get("/papers/date/2025-01-08").status_code == 500
+
+
+def test_concurrent_misses_render_once(settings, db, tmp_path, monkeypatch):
+    import asyncio
+    import time
+
+    import httpx
+
+    from dailypapers.store import listing
+
+    seed(db, tmp_path)
+    app = create_app(settings, db=db)
+    calls = []
+    real = listing.list_entries
+
+    def slow(*args, **kwargs):
+        calls.append(1)
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("dailypapers.store.listing.list_entries", slow)
+
+    async def burst():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            return await asyncio.gather(*(c.get("/papers/date/2025-01-08") for _ in range(8)))
+
+    responses = asyncio.run(burst())
+    assert {r.status_code for r in responses} == {200} and len({r.content for r in responses}) == 1
+    assert len(calls) == 1

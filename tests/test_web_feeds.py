@@ -68,3 +68,12 @@ def test_empty_hub_feeds_are_valid(settings, db):
         for url in ("/feeds/daily.atom", "/feeds/weekly.atom", "/feeds/trending.atom"):
             feed = feedparser.parse(c.get(url).content)
             assert not feed.bozo and feed.entries == []
+
+
+def test_head_answers_like_get_without_a_body(client):
+    get = client.get("/feeds/daily.atom")
+    head = client.head("/feeds/daily.atom")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/papers/2412.99999").status_code == 404

@@ -101,8 +101,12 @@ def test_paper_page(client):
 def test_unknown_paper_and_day_are_helpful_404s(client):
     r = client.get("/papers/2412.99999")
     assert r.status_code == 404 and "2412.99999" in r.text and "https://arxiv.org/abs/2412.99999" in r.text
-    r = client.get("/papers/date/2030-01-01")
-    assert r.status_code == 200 and "No papers were featured" in r.text
+    r = client.get("/papers/date/2025-01-07")
+    assert r.status_code == 404 and "No papers were featured on this day" in r.text
+    assert 'href="/papers/date/2025-01-06"' in r.text and 'href="/papers/date/2025-01-08"' in r.text  # nearest lists
+    assert client.get("/papers/week/2030-W01").status_code == 404
+    assert client.get("/papers/month/2025-01?page=9").status_code == 404
+    assert client.get("/papers/month/2025-01?category=math.AG").status_code == 200  # a filter with no match
     assert client.get("/no/such/page").status_code == 404
 
 

@@ -124,8 +124,11 @@ def search_papers(db: Database, query: str, *, mode: str = "hybrid", limit: int 
             rows = store.paper_rows(conn, [pid for pid, _ in window])
     except EmbedderError as exc:
         log.error("semantic search unavailable: %s", exc)
-        page.message = f"semantic search is unavailable: {exc}"
-        return page
+        if mode != "hybrid":
+            page.message = f"semantic search is unavailable: {exc}"
+            return page
+        return search_papers(db, query, mode="keyword", limit=limit, offset=offset, categories=categories,
+                             author=author, since=since, until=until, sort=sort)
     words = [*q.words, *(w for p in q.phrases for w in p)]
     page.hits = [Hit(rows[pid], score, highlights(rows[pid], words)) for pid, score in window if pid in rows]
     return page
@@ -156,7 +159,13 @@ def _ranked(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
         scores = dict(ranked)
         ranked = [(pid, scores[pid]) for pid in store.sort_ids(conn, list(scores), sort)]
     message = None if ranked else "no papers match"
+    if not ranked and mode == "semantic" and not _has_vectors(db, conn):
+        message = "no paper has a search vector yet: run `dailypapers index` (serve does it in the background)"
     return ranked, len(ranked), message
+
+
+def _has_vectors(db: Database, conn: sa.Connection) -> bool:
+    return vector_store.signature(conn)[0] > 0
 
 
 def _keyword_query(conn: sa.Connection, q: ParsedQuery) -> store.KeywordQuery:

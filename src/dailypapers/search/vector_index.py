@@ -77,5 +77,6 @@ class NumpyIndex:
         return [(int(ids[i]), float(scores[i])) for i in top]
 
     def get(self, paper_ids) -> dict[int, np.ndarray]:
-        pos, matrix = self._pos, self.matrix
+        with self._lock:  # positions and matrix must come from the same load
+            pos, matrix = self._pos, self.matrix
         return {pid: matrix[pos[pid]] for pid in paper_ids if pid in pos}

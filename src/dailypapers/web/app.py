@@ -21,6 +21,7 @@ from dailypapers.store.db import Database
 from dailypapers.store.version import DataVersion
 from dailypapers.web import errors
 from dailypapers.web.caching import PageCache, PageCacheMiddleware
+from dailypapers.web.head import HeadAsGetMiddleware
 from dailypapers.web.highlight import marked
 
 HERE = Path(__file__).resolve().parent
@@ -57,11 +58,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
+    templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
     errors.install(app)
     from dailypapers.web import auth
 
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
+    app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)

@@ -10,6 +10,8 @@ gets 304. Time-dependent pages (trending) also give their entries an expiry.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import threading
 import time
@@ -76,18 +78,38 @@ class PageCacheMiddleware:
         self.app = app
         self.cache = cache
         self.version = version
+        # Single flight: after a commit empties the cache, concurrent GETs of one page wait for the first to
+        # render it instead of all rendering it at once.
+        self._inflight: dict[str, asyncio.Event] = {}
+
+    def _fresh(self, key: str, version: str) -> Entry | None:
+        entry = self.cache.get(key)
+        if entry is None or entry.version != version or (entry.expires is not None and entry.expires < time.time()):
+            return None
+        return entry
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_entries <= 0:
+        if (scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_entries <= 0
+                or scope["path"].startswith("/static/")):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
         version = self.version()
         scope.setdefault("state", {})["data_version"] = version
         key = _key(scope["path"], scope.get("query_string", b""), headers.get(b"cookie", b""))
-        entry = self.cache.get(key)
-        if entry is None or entry.version != version or (entry.expires is not None and entry.expires < time.time()):
-            await self.app(scope, receive, send)
+        entry = self._fresh(key, version)
+        if entry is None and (pending := self._inflight.get(key)) is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(pending.wait(), timeout=10)
+            entry = self._fresh(key, version)
+        if entry is None:
+            done = self._inflight.setdefault(key, asyncio.Event())
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                if self._inflight.get(key) is done:
+                    del self._inflight[key]
+                done.set()
             return
         inm = headers.get(b"if-none-match", b"").decode("latin-1")
         if _etag_matches(inm, entry.etag):

@@ -7,7 +7,6 @@ import json
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
 
 import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path convertor)
 from dailypapers.ids import parse_arxiv_id
@@ -86,8 +85,9 @@ def search(
         item = daily_item(hit.paper, base, hit.score)
         item["dailypapers"]["highlights"] = hit.highlights
         items.append(item)
-    headers = {"X-Total-Count": str(result.total)}
-    return Response(_dumps(items), media_type=JSON, headers=headers)
+    fp = listing.fingerprint([h.paper for h in result.hits], result.total,
+                             [(h.score, h.highlights) for h in result.hits])
+    return conditional(request, fp, lambda: _dumps(items), JSON)
 
 
 @router.get("/papers/{arxiv_id:arxiv}", summary="One paper", description="Hugging Face compatible paper object.")

@@ -89,8 +89,21 @@ def list_view(request: Request, span: Span, sort: str, category: str | None, pag
         "week_label": span_of("week", span.start).label, "month_label": span_of("month", span.start).label,
         "pager": pager_for(request, page, PER_PAGE, result.total), "feed_url": feed,
         "feed_title": f"{get_settings(request).site_name}: {'category ' + category if category else span.kind}",
-        "empty_message": "No papers were featured in this period." if not category
-        else f"No papers in {category} were featured in this period.",
+        "empty_message": _empty_message(span, category, page, result.total, prev_span, next_span),
     }
+    # A period without any list, or a page past the end, is a 404 that still offers the nearest lists.
+    status = 404 if not result.rows and (not category or page > 1) else 200
     fp = result.fingerprint(prev_day, next_day, categories, page, sort)
-    return render_html(request, "list.html", ctx, fp, max_age_s=trending_now()[1] if sort == "trending" else None)
+    return render_html(request, "list.html", ctx, fp, status_code=status,
+                       max_age_s=trending_now()[1] if sort == "trending" else None)
+
+
+def _empty_message(span: Span, category: str | None, page: int, total: int, prev_span: Span | None,
+                   next_span: Span | None) -> str:
+    if total and page > 1:
+        return f"There is no page {page} here; the list has {total} papers."
+    what = {"day": "on this day", "week": "in this week", "month": "in this month"}[span.kind]
+    if category:
+        return f"No papers in {category} were featured {what}."
+    nearest = " and ".join(s.label for s in (prev_span, next_span) if s)
+    return f"No papers were featured {what}." + (f" The nearest lists: {nearest}." if nearest else "")

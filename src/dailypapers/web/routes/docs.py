@@ -22,11 +22,34 @@ def api_docs(request: Request):
                 p.get("schema", {}).get("description", ""),
                 "default": p.get("schema", {}).get("default"),
             } for p in op.get("parameters", [])]
+            params += _body_params(schema, op.get("requestBody"))
             operations.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                                "description": op.get("description", ""), "params": params,
                                "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")})
     return templates(request).TemplateResponse(request, "docs.html", {"operations": operations, "info": schema["info"],
                                                                       "nav": None})
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        return root.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[1], {})
+    return schema
+
+
+def _body_params(root: dict, body: dict | None) -> list[dict]:
+    """The fields of a JSON or form request body, as rows of the parameter table."""
+    if not body:
+        return []
+    rows = []
+    for media, content in body.get("content", {}).items():
+        schema = _resolve(content.get("schema", {}), root)
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            prop = _resolve(prop, root)
+            rows.append({"name": name, "in": f"body ({media})", "required": name in required, "type": _type_of(prop),
+                         "description": prop.get("description", ""), "default": prop.get("default")})
+    return rows
 
 
 def _type_of(schema: dict) -> str:
