@@ -74,7 +74,7 @@ def test_headers_rfc2047_and_no_injection(db, settings, tmp_path):
     seed_papers(db, DAY, 3)
     add_subscriber(db, "eve@example.org", name="Évè Ünïcode\r\nBcc: victim@example.com")
     settings = settings.replace(mail_backend="file", mail_file_dir=str(tmp_path / "out"),
-                                site_name="Papiers du jour — Café")
+                                site_name="Papiers du jour — Café", mail_from="Café Papiers <digest@example.org>")
     send_period(db, settings, "daily", DAY)
     [eml] = (tmp_path / "out").glob("*.eml")
     raw = eml.read_bytes()  # exactly what goes over the wire
@@ -85,6 +85,7 @@ def test_headers_rfc2047_and_no_injection(db, settings, tmp_path):
     parsed = message_from_bytes(raw, policy=policy.default)
     assert parsed["To"].addresses[0].display_name == "Évè Ünïcode Bcc: victim@example.com"
     assert parsed["To"].addresses[0].addr_spec == "eve@example.org"
+    assert parsed["From"].addresses[0].display_name == "Café Papiers"
     assert parsed["Subject"].startswith("Papiers du jour — Café daily digest")
     unsub = str(parsed["List-Unsubscribe"]).strip()  # a long header is folded after the colon
     assert unsub.startswith("<http://testserver/unsubscribe/") and len(unsub) > 50

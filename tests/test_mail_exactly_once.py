@@ -104,3 +104,22 @@ def test_unsubscribing_mid_run_gets_nothing_further(db, settings):
         status = conn.execute(sa.select(deliveries.c.status).where(
             deliveries.c.subscriber_id == leaver["id"])).scalar()
     assert status == "skipped"
+
+
+@pytest.mark.slow
+def test_two_senders_at_once_share_the_period_without_duplicates(db, settings):
+    seed_papers(db, DAY, 10)
+    confirmed = [f"reader{i:03d}@example.org" for i in range(40)]
+    for email in confirmed:
+        add_subscriber(db, email)
+    controller, handler = start_sink()
+    try:
+        procs = [_send_process(settings, controller.port, rate=40) for _ in range(2)]
+        outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
+        assert all(p.returncode == 0 for p in procs), outputs
+    finally:
+        controller.stop()
+    per_address = collections.Counter(str(m["To"]) for m in handler.messages)
+    assert per_address == collections.Counter(confirmed)  # each exactly once
+    sent = [int(out.split(" sent")[0].rsplit(" ", 1)[-1]) for out in outputs]
+    assert sum(sent) == len(confirmed), outputs  # claims split the rows, whoever got there first

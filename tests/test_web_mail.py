@@ -59,6 +59,13 @@ def test_double_opt_in_only_a_post_confirms(client, db):
     assert client.post("/subscribe/confirm/not-a-token").status_code == 404
 
 
+def test_repeated_subscribe_requests_send_one_confirmation(client, db):
+    for _ in range(5):
+        r = client.post("/subscribe", data={"email": "target@example.org"})
+        assert r.status_code == 200 and "confirmation link" in r.text  # same answer every time
+    assert len(MemoryBackend.outbox) == 1
+
+
 @pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "eve@example.org\r\nBcc: x@example.org",
                                    "a b@example.org", "<a@example.org>"])
 def test_bad_addresses_are_refused_with_the_field_named(client, email):

@@ -22,6 +22,7 @@ from dailypapers.mail.addresses import (
 from dailypapers.mail.backends import MailError, get_backend
 from dailypapers.mail.compose import confirmation_message
 from dailypapers.mail.sender import preview, send_period
+from dailypapers.progress import Progress
 from dailypapers.store import subscriptions as sstore
 
 CSV_COLUMNS = ("email", "frequency", "topics")
@@ -143,7 +144,11 @@ def send(app: AppContext, period: str, day: datetime | None) -> None:
     queued after temporary failures."""
     settings = app.settings
     sending_day = day.date() if day else local_today(settings.digest_timezone)
-    report = send_period(app.database(), settings, period, sending_day)
+    progress = Progress(f"digest {period} {sending_day}", unit="digests")
+    try:
+        report = send_period(app.database(), settings, period, sending_day, progress=progress)
+    finally:
+        progress.close()
     for line in report.errors[:20]:
         click.echo(line, err=True)
     click.echo(report.summary())

@@ -133,9 +133,9 @@ def build_digest(content: DigestContent, subscriber: dict[str, Any], already_sen
     return digest
 
 
-def _fragments(content: DigestContent, paper: dict[str, Any], base: str) -> tuple[Markup, str]:
+def _fragments(content: DigestContent | None, paper: dict[str, Any], base: str) -> tuple[Markup, str]:
     """A paper's HTML card and text item, rendered once per run (thousands of digests share the same papers)."""
-    cache = content.__dict__.setdefault("_fragments", {})
+    cache = content.__dict__.setdefault("_fragments", {}) if content is not None else {}
     key = (paper["id"], base)
     if key not in cache:
         cache[key] = (Markup(render("mail/_paper.html", p=paper, base=base).strip()),
@@ -153,14 +153,12 @@ def digest_message(settings: Settings, digest: Digest, subscriber: dict[str, Any
     urls = links(settings, subscriber["token"])
     sections = []
     for section in digest.sections:
-        pairs = [_fragments(content, p, urls["base"]) if content is not None else
-                 (Markup(render("mail/_paper.html", p=p, base=urls["base"]).strip()),
-                  render("mail/_paper.txt", p=p, base=urls["base"]).rstrip()) for p in section["papers"]]
+        pairs = [_fragments(content, p, urls["base"]) for p in section["papers"]]
         sections.append({**section, "cards": [c for c, _ in pairs], "texts": [t for _, t in pairs]})
     context = {"digest": Digest(digest.subject, sections, digest.paper_ids), "urls": urls,
                "site_name": settings.site_name, "email": subscriber["email"], "frequency": subscriber["frequency"]}
     headers = [
-        ("From", _from_address(settings.mail_from)),
+        ("From", _from_header(settings.mail_from)),
         ("To", formataddr((clean_text(subscriber.get("name") or ""), subscriber["email"]), charset="utf-8")),
         ("Subject", encode_header("Subject", digest.subject)),
         ("Date", format_datetime(now or datetime.now(UTC))),
@@ -173,7 +171,7 @@ def digest_message(settings: Settings, digest: Digest, subscriber: dict[str, Any
     html = render("mail/digest_email.html", **context)
     try:
         return PrebuiltMessage(headers, text, html, _envelope_from(settings.mail_from), subscriber["email"])
-    except ValueError:  # an overlong line: let the email package encode it (base64)
+    except ValueError:  # an overlong line or a non-ASCII header: let the email package encode it (base64)
         msg = MIMEMultipart("alternative")
         for name, value in headers:
             msg[name] = value
@@ -184,7 +182,14 @@ def digest_message(settings: Settings, digest: Digest, subscriber: dict[str, Any
 
 @functools.lru_cache(maxsize=8)
 def _envelope_from(mail_from: str) -> str:
-    return parseaddr(mail_from)[1]
+    return parseaddr(_from_address(mail_from))[1]
+
+
+@functools.lru_cache(maxsize=8)
+def _from_header(mail_from: str) -> str:
+    """`mail_from` as an ASCII header value (a non-ASCII display name RFC 2047-encoded)."""
+    name, address = parseaddr(_from_address(mail_from))
+    return formataddr((clean_text(name), address), charset="utf-8")
 
 
 def parsed(message: Message) -> EmailMessage:

@@ -37,8 +37,10 @@ class PrebuiltMessage(Message):
                  envelope_to: str) -> None:
         super().__init__()
         for name, value in headers:
-            if "\r" in value or "\n" in value.replace("\r\n ", ""):
+            if "\r" in value.replace("\r\n ", "") or "\n" in value.replace("\r\n ", ""):
                 raise ValueError(f"header {name}: line breaks are not allowed")
+            if not value.isascii():
+                raise ValueError(f"header {name}: not ASCII (encode it first)")
             self._headers.append((name, value))
         self.envelope_from, self.envelope_to = envelope_from, envelope_to
         boundary = f"=_dp_{uuid.uuid4().hex}"

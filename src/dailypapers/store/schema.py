@@ -100,6 +100,7 @@ subscribers = sa.Table(
     sa.Column("suppressed_at", sa.DateTime),
     sa.Column("suppress_reason", sa.Text),
     sa.Column("soft_bounces", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("confirm_sent_at", sa.DateTime),
     sa.Index("ix_subscribers_status_frequency", "status", "frequency"),
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from dailypapers.store.schema import mail_events, subscribers
 
 PENDING, CONFIRMED, UNSUBSCRIBED, SUPPRESSED = "pending", "confirmed", "unsubscribed", "suppressed"
+CONFIRM_RESEND_INTERVAL = timedelta(minutes=10)
 
 
 def new_token() -> str:
@@ -54,14 +55,22 @@ def subscribe(conn: sa.Connection, email: str, frequency: str, topics: list[dict
     row = get_by_email(conn, email)
     if row is None:
         values = {"email": email, "name": name, "user_id": user_id, "frequency": frequency, "topics": topics,
-                  "status": PENDING, "token": new_token(), "created_at": now}
+                  "status": PENDING, "token": new_token(), "created_at": now, "confirm_sent_at": now}
         new_id = conn.execute(subscribers.insert().values(**values)).inserted_primary_key[0]
         return {"id": new_id, **values}, True
     if row["status"] in (CONFIRMED, SUPPRESSED):
         return row, False
+    # One confirmation mail per address per CONFIRM_RESEND_INTERVAL: the public form must not become a way to
+    # flood someone's inbox.
+    recent = row["status"] == PENDING and row["confirm_sent_at"] and now - row["confirm_sent_at"] < \
+        CONFIRM_RESEND_INTERVAL
     changes = {"frequency": frequency, "topics": topics, "status": PENDING, "unsubscribed_at": None}
+    if user_id is not None:
+        changes["user_id"] = user_id
+    if not recent:
+        changes["confirm_sent_at"] = now
     conn.execute(subscribers.update().where(subscribers.c.id == row["id"]).values(**changes))
-    return {**row, **changes}, True
+    return {**row, **changes}, not recent
 
 
 def confirm(conn: sa.Connection, token: str, now: datetime) -> dict[str, Any] | None:

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("suppressed_at", sa.DateTime),
         sa.Column("suppress_reason", sa.Text),
         sa.Column("soft_bounces", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("confirm_sent_at", sa.DateTime),
     )
     op.create_index("ix_subscribers_status_frequency", "subscribers", ["status", "frequency"])
     op.create_table(
