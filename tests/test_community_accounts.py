@@ -245,3 +245,21 @@ def test_open_redirects_are_refused(client, db):
     make_user(db, "olga")
     r = login(client, "olga", next="//evil.example/")
     assert r.headers["location"] == "/"
+
+
+def test_reset_mail_goes_through_the_mail_feature_backend(settings, db):
+    from fastapi.testclient import TestClient
+
+    from dailypapers.mail.backends import MemoryBackend
+    from dailypapers.web.app import create_app
+
+    make_user(db, "pia")
+    MemoryBackend.outbox.clear()
+    with TestClient(create_app(settings.replace(mail_backend="memory"), db=db)) as c:
+        page = c.get("/password/forgot")
+        c.post("/password/forgot", data={"email": "PIA@example.org", "csrf_token": csrf_from(page.text)})
+    assert len(MemoryBackend.outbox) == 1
+    message = MemoryBackend.outbox[0]
+    assert message["To"] == "pia@example.org" and "Reset your" in message["Subject"]
+    assert message["From"] == settings.mail_from
+    assert "http://testserver/password/reset/" in message.get_content()

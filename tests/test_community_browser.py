@@ -40,17 +40,17 @@ def test_login_and_upvote_without_reload(browser, site):
     page.goto(f"{site}/papers/date/{datetime.now(UTC).date().isoformat()}")
     card = page.locator("li.card", has_text="A paper worth reading")
     button = card.locator("form.upvote button")
-    expect(card.locator("[data-upvote-count]")).to_have_text("0")
+    expect(card.locator(".count")).to_have_text("0")
     page.evaluate("window.__same_page = true")
     button.click()
-    expect(card.locator("[data-upvote-count]")).to_have_text("1")
+    expect(card.locator(".count")).to_have_text("1")
     expect(button).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.__same_page === true")  # no reload happened
     page.reload()
-    expect(card.locator("[data-upvote-count]")).to_have_text("1")
+    expect(card.locator(".count")).to_have_text("1")
     expect(button).to_have_attribute("aria-pressed", "true")
     button.click()  # and back
-    expect(card.locator("[data-upvote-count]")).to_have_text("0")
+    expect(card.locator(".count")).to_have_text("0")
     expect(button).to_have_attribute("aria-pressed", "false")
 
 
@@ -65,5 +65,5 @@ def test_upvote_without_javascript_and_anonymous_redirect(browser, site):
     page.goto(day_url)
     page.locator("li.card form.upvote button").first.click()
     expect(page).to_have_url(day_url + "#paper-2611.00200")
-    expect(page.locator("li.card [data-upvote-count]").first).to_have_text("1")
+    expect(page.locator("li.card .count").first).to_have_text("1")
     context.close()

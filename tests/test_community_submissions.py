@@ -43,7 +43,9 @@ def test_each_rule_names_itself(db, settings):
     assert _refusal(db, settings, user, "not an id").rule == "paper_id"
     old = _refusal(db, settings, user, "2611.00051")
     assert old.rule == "max_age" and "14 days" in old.message
-    assert _refusal(db, settings, user, "2611.09999").rule == "metadata"  # unknown and no arXiv client here
+    offline = settings.replace(arxiv_api_url="http://127.0.0.1:9/api/query", arxiv_max_retries=0)
+    unreachable = _refusal(db, offline, user, "2611.09999")  # not in the hub, arXiv unreachable
+    assert unreachable.rule == "metadata" and "try again later" in unreachable.message
     submit(db, settings, user, "2611.00052")
     listed = _refusal(db, settings, make_user(db, "uma"), "2611.00052")
     assert listed.rule == "already_listed" and datetime.now(UTC).date().isoformat() in listed.message

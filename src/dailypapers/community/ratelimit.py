@@ -69,16 +69,6 @@ def is_new_account(settings: Settings, user: dict | None) -> bool:
     return created is not None and utcnow() - created < timedelta(hours=settings.new_account_hours)
 
 
-def _hit(db: Database, key: str, limit: Limit, now: float) -> int | None:
-    """Count the event; the seconds to wait when it is over the limit, else None."""
-    window = int(now // limit.seconds) * limit.seconds
-    with db.write() as conn:
-        count = store.hit(conn, key, window)
-    if count > limit.count:
-        return max(1, math.ceil(window + limit.seconds - now))
-    return None
-
-
 def check(db: Database, settings: Settings, action: str, *, account: str | None, ip: str | None,
           user: dict | None = None) -> None:
     """Count one `action` for the account (user id or login name) and the IP; raise RateLimited when over."""
@@ -88,12 +78,16 @@ def check(db: Database, settings: Settings, action: str, *, account: str | None,
     if is_new_account(settings, user):
         account_limit = Limit(max(1, limit.count // settings.new_account_rate_divisor), limit.seconds)
     ip_limit = limit if action == "login" else Limit(limit.count * settings.rate_ip_multiplier, limit.seconds)
-    for scope, key, lim in (("account", account, account_limit), ("IP address", ip, ip_limit)):
-        if not key:
-            continue
-        wait = _hit(db, f"{action}:{scope[0]}:{key}", lim, now)
-        if wait is not None:
-            raise RateLimited(action, scope, lim, wait)
+    checks = [(scope, f"{action}:{scope[0]}:{key}", lim)
+              for scope, key, lim in (("account", account, account_limit), ("IP address", ip, ip_limit)) if key]
+    over = None
+    with db.write() as conn:  # both counters in one short transaction
+        for scope, key, lim in checks:
+            window = int(now // lim.seconds) * lim.seconds
+            if store.hit(conn, key, window) > lim.count and over is None:
+                over = (scope, lim, max(1, math.ceil(window + lim.seconds - now)))
+    if over is not None:
+        raise RateLimited(action, *over)
     if random.random() < 0.002:  # old windows are dead weight; sweep them now and then
         purge(db)
 

@@ -82,6 +82,10 @@ def _check_rules(conn: sa.Connection, settings: Settings, user: dict, arxiv_id: 
         if entry is not None:
             raise SubmissionRefused("already_listed", f"arXiv:{arxiv_id} is already on the daily list of "
                                                       f"{entry['day'].isoformat()}")
+    _check_quota(conn, settings, user, now)
+
+
+def _check_quota(conn: sa.Connection, settings: Settings, user: dict, now: datetime) -> None:
     done = sub_store.submissions_since(conn, user["id"], _day_start(now))
     if done >= settings.submissions_per_day:
         raise SubmissionRefused("per_day", f"you already submitted {done} papers today; the limit is "
@@ -101,6 +105,8 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
         paper = sub_store.paper_by_arxiv_id(conn, arxiv_id)
         if paper is not None:  # refuse early, before any network call or write
             _check_rules(conn, settings, user, arxiv_id, paper["published_at"], paper["hidden"], paper["id"], now)
+        else:
+            _check_quota(conn, settings, user, now)
     record = None
     if paper is None:
         record = fetch_from_arxiv(arxiv_id, settings)
@@ -115,8 +121,9 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
                 _result, ids = paper_store.upsert_papers(conn, [record])
             else:
                 ids = {arxiv_id: paper["id"]}
-            fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id)
-            # Checked again under the write lock: a concurrent submission may have won meanwhile.
+            sub_store.lock_user(conn, user["id"])
+            fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id, lock=True)
+            # Checked again holding the locks: a concurrent submission may have won meanwhile.
             _check_rules(conn, settings, user, arxiv_id, fresh["published_at"], fresh["hidden"], fresh["id"], now)
             daily_store.upsert_daily_entries(conn, [entry], ids)
             sub_store.set_entry_user(conn, ids[arxiv_id], user["id"])

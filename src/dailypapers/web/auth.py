@@ -96,8 +96,9 @@ def current_user(request: Request) -> dict | None:
             raise HTTPException(401, "Authorization: the API token is unknown or revoked",
                                 headers={"WWW-Authenticate": "Bearer"})
         user["auth"] = "token"
-        with db.write() as conn:
-            session_store.touch_api_token(conn, user["token_id"])
+        if user["last_used_at"] is None or session_store.needs_touch(user["last_used_at"]):
+            with db.write() as conn:  # at most every few minutes: reads must not queue for the write lock
+                session_store.touch_api_token(conn, user["token_id"])
     else:
         secret = request.cookies.get(SESSION_COOKIE)
         if secret:

@@ -1,8 +1,10 @@
 // Upvote without a page reload. Progressive enhancement of the plain upvote form:
 // <form method="post" action="/papers/ID/upvote" data-upvote="ID"> with csrf_token and action inputs and a
-// [data-upvote-count] element. Without JavaScript the form posts and the server redirects back.
+// count element (.count or [data-upvote-count]). Without JavaScript the form posts and the server redirects back.
 (function () {
   "use strict";
+  if (window.dailypapersUpvote) return;  // loaded twice: one listener is enough
+  window.dailypapersUpvote = true;
   async function send(form) {
     var id = form.getAttribute("data-upvote");
     var actionInput = form.querySelector("input[name=action]");
@@ -28,7 +30,7 @@
         button.setAttribute("aria-pressed", data.upvoted ? "true" : "false");
         button.title = data.upvoted ? "Remove upvote" : "Upvote";
       }
-      var count = form.querySelector("[data-upvote-count]");
+      var count = form.querySelector("[data-upvote-count], .count");
       if (count) count.textContent = String(data.upvotes);
     } catch (err) {
       form.submit();
