@@ -11,11 +11,28 @@ from dailypapers.config import ConfigError, Settings
 from dailypapers.harvest.scheduler import SyncScheduler, next_run_after, parse_sync_time
 from dailypapers.store import harvest as store
 from dailypapers.web.app import create_app
+from tests.community_support import login, make_user
 from tests.harvest_helpers import build_server, replay_settings
 
 
 def _client(db, settings, **kw):
     return TestClient(create_app(settings, db=db, **kw))
+
+
+def _admin_client(db, settings, **kw):
+    client = _client(db, settings, **kw)
+    make_user(db, "boss", role="admin")
+    assert login(client, "boss").status_code in (302, 303)
+    return client
+
+
+def test_status_needs_an_admin(db, settings):
+    client = _client(db, settings)
+    assert client.get("/api/harvest/status").status_code == 401
+    assert client.get("/admin/status", follow_redirects=False).status_code in (302, 303, 401)
+    make_user(db, "member1")
+    assert login(client, "member1").status_code in (302, 303)
+    assert client.get("/admin/status").status_code == 403
 
 
 def test_status_page_shows_last_sync_and_its_error(db, settings):
@@ -26,7 +43,7 @@ def test_status_page_shows_last_sync_and_its_error(db, settings):
     with db.write() as conn:
         bad = store.start_run(conn, "serve", backfill=False)
         store.finish_run(conn, bad, error="arXiv unreachable at https://oaipmh.arxiv.org/oai: cannot connect")
-    client = _client(db, settings)
+    client = _admin_client(db, settings)
     page = client.get("/admin/status")
     assert page.status_code == 200
     assert "FAILED: arXiv unreachable at https://oaipmh.arxiv.org/oai: cannot connect" in page.text
@@ -104,7 +121,7 @@ def test_serve_backfills_in_the_background_while_pages_keep_answering(db, settin
     server = build_server(shared_dir, None, ["cs"], with_503=False, delay_s=1.0)
     try:
         s = replay_settings(settings, server, ["cs"])
-        with _client(db, s, background_sync=True) as client:
+        with _admin_client(db, s, background_sync=True) as client:
             scheduler = client.app.state.sync_scheduler
             saw_progress = False
             deadline = time.monotonic() + 60

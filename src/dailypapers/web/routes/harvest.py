@@ -1,24 +1,23 @@
-"""Harvest status: `/admin/status` (HTML) and `/api/harvest/status` (JSON).
-
-TODO(community): put both behind admin authentication once accounts and roles land.
-"""
+"""Harvest status for admins: `/admin/status` (HTML) and `/api/harvest/status` (JSON)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from dailypapers.harvest.status import describe_run, harvest_status
 from dailypapers.store import harvest as harvest_store
 from dailypapers.store.papers import CONTENT_FIELDS
+from dailypapers.web.auth import require_role
 from dailypapers.web.deps import get_db, get_settings, templates
 
 router = APIRouter()
 
 
-@router.get("/admin/status", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/admin/status", response_class=HTMLResponse, include_in_schema=False,
+            dependencies=[Depends(require_role("admin"))])
 def status_page(request: Request):
     state = harvest_status(get_db(request), recent=20)
     scheduler = getattr(request.app.state, "sync_scheduler", None)
@@ -28,7 +27,7 @@ def status_page(request: Request):
     })
 
 
-@router.get("/api/harvest/status")
+@router.get("/api/harvest/status", dependencies=[Depends(require_role("admin"))])
 def status_json(request: Request) -> dict:
     """The last sync, any sync in progress and each OAI-PMH set's checkpoint."""
     state = harvest_status(get_db(request))
