@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -57,13 +58,20 @@ def test_killed_import_reruns_to_the_same_database(cli_env, tmp_path, shared_dir
                             env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(4)
     assert proc.poll() is None, "import finished before it could be killed; give it more data"
+    readers = psutil.Process(proc.pid).children()
+    assert readers, "the import should parse in a reader process"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    _, alive = psutil.wait_procs(readers, timeout=10)
+    assert not alive, f"reader process(es) {alive} outlived the killed import"
     r = _run(["import", str(data)], cli_env)
     assert r.returncode == 0, r.stderr
     interrupted = _run(["export"], cli_env).stdout
     clean_env = dict(cli_env, DAILYPAPERS_DATABASE_URL=f"sqlite:///{tmp_path / 'clean.db'}")
     assert _run(["import", str(data)], clean_env).returncode == 0
-    clean = _run(["export"], clean_env).stdout
+    exported = _run(["export"], clean_env)
+    assert exported.returncode == 0, exported.stderr
+    clean = exported.stdout
     assert interrupted.count("\n") == 74728
     assert interrupted == clean
+

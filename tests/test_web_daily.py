@@ -1,5 +1,3 @@
-import json
-
 import pytest
 
 from dailypapers.ingest.importer import import_files
@@ -39,4 +37,6 @@ def test_daily_page_with_navigation(client_sync, db, tmp_path):
 def test_malformed_date_names_the_parameter(client_sync):
     r = client_sync.get("/papers/date/2025-13-45")
     assert r.status_code == 400
-    assert "day" in json.dumps(r.json())
+    assert "parameter &#39;day&#39;" in r.text
+    r = client_sync.get("/papers/date/2025-13-45", headers={"Accept": "application/json"})
+    assert r.json()["parameter"] == "day"

@@ -30,13 +30,67 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     site_name: str = "dailypapers"
     log_level: str = "INFO"
-    import_batch_size: int = 2000
+    import_batch_size: int = 5000
     sqlite_busy_timeout_ms: int = 30000
+    # Mail (issue 7): delivery backend and SMTP server.
+    mail_backend: str = ""
+    mail_from: str = "dailypapers <digest@localhost>"
+    mail_file_dir: str = "mail-outbox"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_s: float = 30.0
+    mail_rate: float = 0.0
+    mail_connections: int = 4
+    mail_retry_attempts: int = 4
+    mail_retry_backoff_s: float = 2.0
+    mail_list_id: str = ""
+    mail_webhook_secret: str = ""
+    mail_admin_token: str = ""
+    mail_soft_bounce_limit: int = 3
+    # Digests (issue 7): what goes in them and when `serve` sends them.
+    digest_trending_count: int = 10
+    digest_topic_count: int = 5
+    digest_schedule_enabled: bool = True
+    digest_hour: int = 7
+    digest_timezone: str = "UTC"
+    digest_weekly_day: str = "monday"
+    session_days: int = 30
+    trusted_proxies: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
+    password_reset_minutes: int = 60
+    rate_login: str = "5/minute"
+    rate_vote: str = "60/minute"
+    rate_comment: str = "10/minute"
+    rate_submit: str = "10/hour"
+    rate_ip_multiplier: int = 4
+    new_account_hours: int = 24
+    new_account_rate_divisor: int = 4
+    submission_max_age_days: int = 14
+    submissions_per_day: int = 5
+    community_mail_file: str = ""
+    trending_window_days: int = 14
+    page_cache_entries: int = 256
     embedding_model: str = "minilm-int8"
     embedding_max_tokens: int = 128
     embedding_threads: int = 0
     index_batch_size: int = 64
     index_on_serve: bool = True
+    arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
+    arxiv_rss_url: str = "https://rss.arxiv.org/rss"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_categories: list[str] = field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "stat.ML"])
+    arxiv_metadata_prefix: str = "arXivRaw"
+    arxiv_contact: str = ""
+    arxiv_request_spacing_s: float = 3.0
+    arxiv_timeout_s: float = 60.0
+    arxiv_max_retries: int = 4
+    backfill_days: int = 7
+    sync_in_serve: bool = True
+    sync_time: str = "00:30"
+    sync_timezone: str = "America/New_York"
+    daily_list_policy: str = "all"
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:

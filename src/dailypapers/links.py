@@ -32,7 +32,9 @@ def _repo_root(url: str) -> str | None:
 
 def find_urls(text: str | None) -> list[str]:
     # Abstracts are hard-wrapped; arXiv wraps long URLs onto the next line only at spaces, so no rejoining.
-    return [_clean(m.group(0)) for m in _URL_RE.finditer(text or "")]
+    if not text or "http" not in text:
+        return []
+    return [_clean(m.group(0)) for m in _URL_RE.finditer(text)]
 
 
 def extract_links(*texts: str | None) -> tuple[str | None, str | None]:

@@ -14,10 +14,14 @@ from dailypapers.web.app import create_app
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (setting: port).")
 @pass_app
 def serve(app: AppContext, host: str | None, port: int | None) -> None:
-    """Run the web server (upgrades the database schema first)."""
+    """Run the web server (upgrades the database schema first).
+
+    Unless `sync_in_serve` is off, it also syncs with arXiv daily at `sync_time` in a background thread, and
+    starts the backfill at once on an empty database.
+    """
     settings = app.settings
     db = app.database()
-    web = create_app(settings, db=db)
+    web = create_app(settings, db=db, background_sync=True)
     web.state.index_worker = True  # embed papers lacking search vectors in the background (setting index_on_serve)
     uvicorn.run(web, host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower(),
                 proxy_headers=True)

@@ -7,11 +7,12 @@ converges on the same database because every write is a merge-upsert keyed by ar
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dailypapers.ingest.parse import KIND_NAMES, PARSERS, RecordError, detect_kind
+from dailypapers.ingest.prefetch import prefetch
 from dailypapers.ingest.reader import InputFileError, iter_records
 from dailypapers.ingest.records import ParsedItem
 from dailypapers.progress import Progress
@@ -54,48 +55,71 @@ class ImportSummary:
         ]
 
 
+@dataclass
+class ParsedBatch:
+    items: list[ParsedItem]
+    rejections: list[Rejection]
+    records: int
+    format: str | None
+
+
+def parse_batches(path: Path, batch_size: int) -> Iterator[ParsedBatch]:
+    """Read and parse one file into batches (no database work, so it can run in another process)."""
+    items: list[ParsedItem] = []
+    rejections: list[Rejection] = []
+    records = 0
+    fmt: str | None = None
+    for raw in iter_records(path):
+        records += 1
+        try:
+            if raw.error:
+                raise RecordError(raw.error)
+            kind = detect_kind(raw.obj)
+            items.append(PARSERS[kind](raw.obj))
+            fmt = fmt or KIND_NAMES[kind]
+        except RecordError as exc:
+            rejections.append(Rejection(str(path), raw.line, str(exc)))
+        if len(items) >= batch_size:
+            yield ParsedBatch(items, rejections, records, fmt)
+            items, rejections, records = [], [], 0
+    if items or rejections or records:
+        yield ParsedBatch(items, rejections, records, fmt)
+
+
 def import_files(
     db: Database,
     paths: Iterable[str | Path],
     batch_size: int | None = None,
     on_reject: Callable[[Rejection], None] | None = None,
     progress_stream=None,
+    parallel: bool = True,
 ) -> ImportSummary:
+    """Import files in order. With `parallel`, a child process parses while this one writes (2 cores, ~2x)."""
     summary = ImportSummary()
     batch_size = batch_size or db.settings.import_batch_size
     with Progress("import", unit="papers", stream=progress_stream) as progress:
         for path in map(Path, paths):
+            batches = prefetch(parse_batches, path, batch_size) if parallel else parse_batches(path, batch_size)
             try:
-                _import_file(db, path, batch_size, summary, progress, on_reject)
+                for batch in batches:
+                    _apply(db, path, batch, summary, progress, on_reject)
             except InputFileError as exc:
                 summary.file_errors.append(str(exc))
                 log.error("%s", exc)
     return summary
 
 
-def _import_file(db, path, batch_size, summary, progress, on_reject) -> None:
-    batch: list[ParsedItem] = []
-    for raw in iter_records(path):
-        summary.records += 1
-        try:
-            if raw.error:
-                raise RecordError(raw.error)
-            kind = detect_kind(raw.obj)
-            item = PARSERS[kind](raw.obj)
-            if str(path) not in summary.formats:
-                summary.formats[str(path)] = KIND_NAMES[kind]
-        except RecordError as exc:
-            rejection = Rejection(str(path), raw.line, str(exc))
-            summary.rejected.append(rejection)
-            if on_reject:
-                on_reject(rejection)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            _flush(db, batch, summary, progress)
-            batch = []
-    if batch:
-        _flush(db, batch, summary, progress)
+def _apply(db: Database, path: Path, batch: ParsedBatch, summary: ImportSummary, progress: Progress,
+           on_reject: Callable[[Rejection], None] | None) -> None:
+    summary.records += batch.records
+    if batch.format:
+        summary.formats.setdefault(str(path), batch.format)
+    for rejection in batch.rejections:
+        summary.rejected.append(rejection)
+        if on_reject:
+            on_reject(rejection)
+    if batch.items:
+        _flush(db, batch.items, summary, progress)
 
 
 def _flush(db: Database, batch: list[ParsedItem], summary: ImportSummary, progress: Progress) -> None:

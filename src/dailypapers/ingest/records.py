@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-_WS = re.compile(r"\s+")
 
 
 def clean_text(text: str | None) -> str | None:
     """Collapse arXiv's hard line wrapping and indentation into single spaces."""
     if text is None:
         return None
-    cleaned = _WS.sub(" ", text).strip()
-    return cleaned or None
+    return " ".join(text.split()) or None
 
 
 @dataclass

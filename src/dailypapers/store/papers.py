@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -34,14 +33,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _jsonable(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
 def content_hash(row: dict) -> str:
-    payload = json.dumps({k: _jsonable(row.get(k)) for k in CONTENT_FIELDS}, sort_keys=True, ensure_ascii=False)
+    # repr of plain values (str, int, list, datetime) is deterministic and several times cheaper than json.dumps.
+    payload = repr(tuple(row.get(k) for k in CONTENT_FIELDS))
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
@@ -149,9 +143,25 @@ def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[
         conn.execute(stmt, [{k: v for k, v in u.items() if k != "_categories"} for u in updates])
     ids = {a: row["id"] for a, row in existing.items()}
     if inserts:
-        ids.update(_ids_for(conn, [r["arxiv_id"] for r in inserts]))
+        new_ids = _ids_for(conn, [r["arxiv_id"] for r in inserts])
+        ids.update(new_ids)
+        _index_new_rows(conn, list(new_ids.values()))
     _write_categories(conn, ids, inserts, updates)
     return result, ids
+
+
+def _index_new_rows(conn: sa.Connection, paper_ids: list[int]) -> None:
+    """Add new rows to SQLite's full-text index in one statement (PostgreSQL's column is generated)."""
+    if conn.dialect.name != "sqlite" or not paper_ids:
+        return
+    # New rowids are max(rowid)+1 onwards inside the write transaction, so the batch is one contiguous range.
+    conn.execute(
+        sa.text(
+            "INSERT INTO papers_fts(rowid, title, abstract, authors_text) "
+            "SELECT id, title, abstract, authors_text FROM papers WHERE id BETWEEN :lo AND :hi"
+        ),
+        {"lo": min(paper_ids), "hi": max(paper_ids)},
+    )
 
 
 def _ids_for(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:

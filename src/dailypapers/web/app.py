@@ -16,23 +16,55 @@ from fastapi.templating import Jinja2Templates
 from dailypapers import __version__
 from dailypapers.config import Settings, load_settings
 from dailypapers.ids import abs_url, pdf_url
+from dailypapers.ranking import paper_comments, paper_votes
 from dailypapers.store.db import Database
+from dailypapers.store.version import DataVersion
+from dailypapers.web import errors
+from dailypapers.web.caching import PageCache, PageCacheMiddleware
+from dailypapers.web.head import HeadAsGetMiddleware
+from dailypapers.web.highlight import marked
 
 HERE = Path(__file__).resolve().parent
-ROUTE_MODULES = ["dailypapers.web.routes.daily"]
+ROUTE_MODULES = [
+    "dailypapers.web.routes.daily",
+    "dailypapers.web.routes.paper",
+    "dailypapers.web.routes.trending",
+    "dailypapers.web.routes.search_page",
+    "dailypapers.web.routes.feeds",
+    "dailypapers.web.routes.api",
+    "dailypapers.web.routes.docs",
+    "dailypapers.web.routes.mail",
+    "dailypapers.web.routes.mail_account",
+]
+ROUTE_MODULES.append("dailypapers.web.routes.harvest")
+# Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
+ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
+                     "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, db: Database | None = None,
+               background_sync: bool = False) -> FastAPI:
     settings = settings or load_settings()
     if db is None:
         db = Database(settings)
         db.upgrade()
-    app = FastAPI(title=settings.site_name, version=__version__)
+    # docs_url=None: FastAPI's /docs would load Swagger UI from a CDN; routes/docs.py renders an offline page.
+    app = FastAPI(title=settings.site_name, version=__version__, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.db = db
+    app.state.page_cache = PageCache(settings.page_cache_entries)
+    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, version=DataVersion(db).current)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url)
+    templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
+                                 votes=paper_votes, comments_of=paper_comments, current_user=None)
+    templates.env.filters["marked"] = marked
+    templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
+    errors.install(app)
+    from dailypapers.web import auth
+
+    auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
+    app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
@@ -41,6 +73,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from dailypapers.search.indexer import with_index_worker
 
     app.router.lifespan_context = with_index_worker(app.router.lifespan_context)
+
+    if background_sync and settings.sync_in_serve:  # `serve` asks for it; tests and embedders do not
+        from dailypapers.harvest.scheduler import attach_scheduler
+
+        attach_scheduler(app, db, settings)
+
+    if background_sync:  # scheduled digests, like the harvest: only when `serve` asks (setting digest_schedule_enabled)
+        from dailypapers.mail import schedule as digest_schedule
+
+        digest_schedule.install(app, settings, db)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():

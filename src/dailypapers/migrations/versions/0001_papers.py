@@ -83,15 +83,12 @@ def upgrade() -> None:
     op.create_index("ix_daily_entries_day", "daily_entries", ["day"])
 
     if op.get_bind().dialect.name == "sqlite":
-        # External-content FTS5: the text lives once, in papers; triggers keep the index in step.
+        # External-content FTS5: the text lives once, in papers. New rows are indexed by store.papers in one
+        # set-based INSERT per batch (a per-row AFTER INSERT trigger measured 4-5x slower in bulk imports);
+        # triggers keep the index in step on updates and deletes.
         op.execute(
             "CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors_text, "
             "content='papers', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
-        )
-        op.execute(
-            "CREATE TRIGGER papers_fts_ai AFTER INSERT ON papers BEGIN "
-            "INSERT INTO papers_fts(rowid, title, abstract, authors_text) "
-            "VALUES (new.id, new.title, new.abstract, new.authors_text); END"
         )
         op.execute(
             "CREATE TRIGGER papers_fts_ad AFTER DELETE ON papers BEGIN "

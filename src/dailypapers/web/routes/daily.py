@@ -1,45 +1,109 @@
-"""The daily list: `/` and `/papers/date/YYYY-MM-DD`."""
+"""The daily list and its week and month views: `/`, `/papers/date/YYYY-MM-DD`, `/papers/week/YYYY-Www`,
+`/papers/month/YYYY-MM`, each with previous/next navigation, sort and category filter."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from dailypapers.store import daily as daily_store
-from dailypapers.web.deps import get_db, templates
+from dailypapers.harvest.status import harvest_status
+from dailypapers.store import listing
+from dailypapers.web.deps import get_db, get_settings, templates
+from dailypapers.web.periods import Span, day_span, parse_day, parse_month, parse_week, span_of, span_url
+from dailypapers.web.views import pager_for, ranked_page, render_html, trending_now
 
 router = APIRouter(include_in_schema=False)
 
+PER_PAGE = 30
+SORT_CHOICES = [("upvotes", "Most upvoted"), ("newest", "Newest"), ("trending", "Trending")]
+SortParam = Literal["upvotes", "newest", "trending"]
+CategoryParam = Query(None, max_length=64, pattern=r"^[A-Za-z0-9.\-]*$")
+PageParam = Query(1, ge=1, le=10000)
+
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request):
+def home(request: Request, sort: SortParam = "upvotes", category: str | None = CategoryParam, page: int = PageParam):
     with get_db(request).connect() as conn:
-        day = daily_store.latest_day(conn)
+        day = listing.latest_day(conn)
     if day is None:
-        return templates(request).TemplateResponse(request, "empty.html", {})
-    return _daily(request, day)
+        # An empty hub says whether arXiv is being backfilled, or how to load papers when it cannot be.
+        harvest = harvest_status(get_db(request), recent=1)
+        return templates(request).TemplateResponse(request, "empty.html", {"harvest": harvest})
+    return list_view(request, day_span(day), sort, category, page)
 
 
 @router.get("/papers/date/{day}", response_class=HTMLResponse)
-def daily_page(request: Request, day: str):
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        raise HTTPException(400, f"path parameter 'day': not a YYYY-MM-DD date: {day!r}") from None
-    return _daily(request, parsed)
+def daily_page(request: Request, day: str, sort: SortParam = "upvotes", category: str | None = CategoryParam,
+               page: int = PageParam):
+    return list_view(request, parse_day(day, "day"), sort, category, page)
+
+
+@router.get("/papers/week/{week}", response_class=HTMLResponse)
+def weekly_page(request: Request, week: str, sort: SortParam = "upvotes", category: str | None = CategoryParam,
+                page: int = PageParam):
+    return list_view(request, parse_week(week, "week"), sort, category, page)
+
+
+@router.get("/papers/month/{month}", response_class=HTMLResponse)
+def monthly_page(request: Request, month: str, sort: SortParam = "upvotes", category: str | None = CategoryParam,
+                 page: int = PageParam):
+    return list_view(request, parse_month(month, "month"), sort, category, page)
 
 
 @router.get("/papers/date")
-def daily_redirect():
-    return RedirectResponse(f"/papers/date/{datetime.now(UTC).date().isoformat()}")
-
-
-def _daily(request: Request, day: date):
+def daily_redirect(request: Request):
     with get_db(request).connect() as conn:
-        papers = daily_store.papers_on_day(conn, day)
-        prev_day, next_day = daily_store.neighbour_days(conn, day)
-    return templates(request).TemplateResponse(
-        request, "daily.html", {"day": day, "papers": papers, "prev_day": prev_day, "next_day": next_day}
-    )
+        day = listing.latest_day(conn)
+    return RedirectResponse("/" if day is None else f"/papers/date/{day.isoformat()}")
+
+
+_HEADINGS = {"day": "Daily papers", "week": "Papers of the week", "month": "Papers of the month"}
+
+
+def _heading(span: Span) -> str:
+    if span.kind == "day":
+        return f"{_HEADINGS['day']}, {span.start.strftime('%A, %B %-d, %Y')}"
+    if span.kind == "week":
+        return f"{_HEADINGS['week']} {span.label}"
+    return f"{_HEADINGS['month']}, {span.start.strftime('%B %Y')}"
+
+
+def list_view(request: Request, span: Span, sort: str, category: str | None, page: int):
+    category = category or None
+    flt = listing.ListFilter(span.period, category=category)
+    with get_db(request).connect() as conn:
+        result, _scores = ranked_page(conn, flt, sort, PER_PAGE, (page - 1) * PER_PAGE)
+        prev_day, next_day = listing.neighbour_days(conn, span.period)
+        categories = listing.category_counts(conn, listing.ListFilter(span.period))
+    prev_span = span_of(span.kind, prev_day) if prev_day else None
+    next_span = span_of(span.kind, next_day) if next_day else None
+    feed = f"/feeds/category/{category}.atom" if category else (
+        "/feeds/weekly.atom" if span.kind == "week" else "/feeds/daily.atom")
+    ctx = {
+        "nav": "daily", "span": span, "heading": _heading(span), "papers": result.rows, "sort": sort,
+        "sorts": SORT_CHOICES, "category": category, "categories": categories,
+        "prev_url": span_url(prev_span) if prev_span else None, "prev_label": prev_span.label if prev_span else "",
+        "next_url": span_url(next_span) if next_span else None, "next_label": next_span.label if next_span else "",
+        "week_label": span_of("week", span.start).label, "month_label": span_of("month", span.start).label,
+        "pager": pager_for(request, page, PER_PAGE, result.total), "feed_url": feed,
+        "feed_title": f"{get_settings(request).site_name}: {'category ' + category if category else span.kind}",
+        "empty_message": _empty_message(span, category, page, result.total, prev_span, next_span),
+    }
+    # A period without any list, or a page past the end, is a 404 that still offers the nearest lists.
+    status = 404 if not result.rows and (not category or page > 1) else 200
+    fp = result.fingerprint(prev_day, next_day, categories, page, sort)
+    return render_html(request, "list.html", ctx, fp, status_code=status,
+                       max_age_s=trending_now()[1] if sort == "trending" else None)
+
+
+def _empty_message(span: Span, category: str | None, page: int, total: int, prev_span: Span | None,
+                   next_span: Span | None) -> str:
+    if total and page > 1:
+        return f"There is no page {page} here; the list has {total} papers."
+    what = {"day": "on this day", "week": "in this week", "month": "in this month"}[span.kind]
+    if category:
+        return f"No papers in {category} were featured {what}."
+    nearest = " and ".join(s.label for s in (prev_span, next_span) if s)
+    return f"No papers were featured {what}." + (f" The nearest lists: {nearest}." if nearest else "")

@@ -1,0 +1,1 @@
+"""Email: delivery backends, subscriptions, digests delivered exactly once."""

@@ -1,0 +1,61 @@
+"""One paper: `/papers/{arxiv_id}` with full abstract, links, upvote, comments and similar papers."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path convertor)
+from dailypapers.ids import parse_arxiv_id
+from dailypapers.store import listing
+from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.views import render_html
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
+SIMILAR = 5
+
+
+def find_paper(request: Request, arxiv_id: str) -> dict:
+    """The visible paper with this id (any version spelling), or a helpful 404."""
+    base, _version = parse_arxiv_id(arxiv_id)
+    with get_db(request).connect() as conn:
+        row = listing.paper_with_entry(conn, base)
+    if row is None or row["hidden"]:
+        raise HTTPException(404, f"Paper {base} is not in this hub. It may be on arXiv: https://arxiv.org/abs/{base}")
+    return row
+
+
+def similar_to(request: Request, arxiv_id: str, limit: int = SIMILAR) -> list:
+    """Similar papers from the search feature; a page still renders when search is unavailable."""
+    try:
+        from dailypapers.search import similar_papers
+    except ImportError:
+        return []
+    try:
+        return similar_papers(get_db(request), arxiv_id, limit=limit)
+    except Exception:  # similar papers are a garnish: log, never fail the paper page for them
+        log.exception("similar papers for %s failed", arxiv_id)
+        return []
+
+
+def _comments_version(request: Request, paper_id: int) -> str:
+    from dailypapers.store.comments import thread_version
+
+    with get_db(request).connect() as conn:
+        return thread_version(conn, paper_id)
+
+
+@router.get("/papers/{arxiv_id:arxiv}", response_class=HTMLResponse)
+def paper_page(request: Request, arxiv_id: str):
+    row = find_paper(request, arxiv_id)
+    if row["arxiv_id"] != arxiv_id:  # versioned spelling: one canonical page per paper
+        return RedirectResponse(f"/papers/{row['arxiv_id']}", status_code=301)
+    similar = [h.paper for h in similar_to(request, row["arxiv_id"])]
+    ctx = {"p": row, "categories": (row.get("categories") or "").split(), "similar": similar,
+           "base_url": get_settings(request).base_url, "nav": None}
+    fp = listing.fingerprint([row, *similar])
+    fp = listing.fingerprint([], fp, _comments_version(request, row["id"]))  # edits change no counter
+    return render_html(request, "paper.html", ctx, fp)

@@ -1,0 +1,54 @@
+"""The web's door to the search feature (`dailypapers.search`): parameter checks shared by the search page,
+the search feed and the JSON API. Search itself lives in `dailypapers.search`; nothing here ranks or matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from fastapi import HTTPException
+
+from dailypapers.store.db import Database
+from dailypapers.web.periods import BadParameter, parse_day
+
+MODES = ("hybrid", "keyword", "semantic")
+SEARCH_SORTS = ("relevance", "newest", "upvotes")
+
+
+@dataclass
+class SearchParams:
+    query: str = ""
+    mode: str = "hybrid"
+    sort: str = "relevance"
+    category: str | None = None
+    author: str | None = None
+    since: str | None = None
+    until: str | None = None
+    categories: list[str] = field(default_factory=list)
+
+    def dates(self) -> tuple[date | None, date | None]:
+        since = parse_day(self.since, "since").start if self.since else None
+        until = parse_day(self.until, "until").start if self.until else None
+        if since and until and since > until:
+            raise BadParameter("since", f"{since} is after until={until}")
+        return since, until
+
+
+def check_choice(param: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise BadParameter(param, f"must be one of {', '.join(choices)}, got {value!r}", status=422)
+    return value
+
+
+def run_search(db: Database, params: SearchParams, limit: int, offset: int):
+    """The search feature's `SearchPage` for these parameters; 503 when the search feature is not installed."""
+    try:
+        from dailypapers.search import search_papers
+    except ImportError:
+        raise HTTPException(503, "Search is not available on this server.") from None
+    check_choice("mode", params.mode, MODES)
+    check_choice("sort", params.sort, SEARCH_SORTS)
+    since, until = params.dates()
+    return search_papers(db, params.query, mode=params.mode, limit=limit, offset=offset,
+                         categories=[params.category] if params.category else None, author=params.author or None,
+                         since=since, until=until, sort=params.sort)

@@ -1,0 +1,161 @@
+"""The status page, the home page of an empty hub while backfilling or offline, and the scheduler in `serve`."""
+
+import time
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dailypapers.config import ConfigError, Settings
+from dailypapers.harvest.scheduler import SyncScheduler, next_run_after, parse_sync_time
+from dailypapers.store import harvest as store
+from dailypapers.web.app import create_app
+from tests.community_support import login, make_user
+from tests.harvest_helpers import build_server, replay_settings
+
+
+def _client(db, settings, **kw):
+    return TestClient(create_app(settings, db=db, **kw))
+
+
+def _admin_client(db, settings, **kw):
+    client = _client(db, settings, **kw)
+    make_user(db, "boss", role="admin")
+    assert login(client, "boss").status_code in (302, 303)
+    return client
+
+
+def test_status_needs_an_admin(db, settings):
+    client = _client(db, settings)
+    assert client.get("/api/harvest/status").status_code == 401
+    assert client.get("/admin/status", follow_redirects=False).status_code in (302, 303, 401)
+    make_user(db, "member1")
+    assert login(client, "member1").status_code in (302, 303)
+    assert client.get("/admin/status").status_code == 403
+
+
+def test_status_page_shows_last_sync_and_its_error(db, settings):
+    with db.write() as conn:
+        ok = store.start_run(conn, "cli", backfill=True)
+        store.add_to_run(conn, ok, papers_new=394, daily_added=4, records=388)
+        store.finish_run(conn, ok)
+    with db.write() as conn:
+        bad = store.start_run(conn, "serve", backfill=False)
+        store.finish_run(conn, bad, error="arXiv unreachable at https://oaipmh.arxiv.org/oai: cannot connect")
+    client = _admin_client(db, settings)
+    page = client.get("/admin/status")
+    assert page.status_code == 200
+    assert "FAILED: arXiv unreachable at https://oaipmh.arxiv.org/oai: cannot connect" in page.text
+    assert "Last successful sync" in page.text and "394" in page.text
+    data = client.get("/api/harvest/status").json()
+    assert data["last"]["status"] == "failed" and data["last_ok"]["papers_new"] == 394
+
+
+def test_empty_home_shows_backfill_progress(db, settings):
+    with db.write() as conn:
+        run = store.start_run(conn, "serve", backfill=True)
+        store.update_run(conn, run, records=387, records_total=1440, papers_new=62)
+    page = _client(db, settings).get("/")
+    assert page.status_code == 200
+    assert "Backfilling: 387 of about 1440 arXiv records read, 62 new papers so far" in page.text
+    assert 'http-equiv="refresh"' in page.text
+
+
+def test_empty_home_after_failed_sync_says_how_to_load_papers(db, settings):
+    with db.write() as conn:
+        run = store.start_run(conn, "serve", backfill=True)
+        store.finish_run(conn, run, error="arXiv unreachable at https://oaipmh.arxiv.org/oai: cannot connect")
+    page = _client(db, settings).get("/")
+    assert "The last arXiv sync failed: arXiv unreachable" in page.text
+    assert "dailypapers import FILE" in page.text and "arxiv-metadata-oai-snapshot.json" in page.text
+
+
+def test_next_run_is_the_next_sync_time_in_its_zone():
+    at, zone = parse_sync_time(Settings(sync_time="00:30", sync_timezone="America/New_York"))
+    # 03:00 UTC on 1 July is 23:00 EDT on 30 June -> 00:30 EDT on 1 July = 04:30 UTC
+    assert next_run_after(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, zone) == datetime(2026, 7, 1, 4, 30, tzinfo=UTC)
+    assert next_run_after(datetime(2026, 7, 1, 4, 30, tzinfo=UTC), at, zone) == datetime(2026, 7, 2, 4, 30, tzinfo=UTC)
+    # in winter (EST) the same local time is an hour later in UTC
+    assert next_run_after(datetime(2026, 1, 5, 12, 0, tzinfo=UTC), at, zone) == datetime(2026, 1, 6, 5, 30, tzinfo=UTC)
+    assert next_run_after(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, ZoneInfo("UTC")).date() == date(2026, 7, 2)
+    with pytest.raises(ConfigError, match="sync_time"):
+        parse_sync_time(Settings(sync_time="half past"))
+    with pytest.raises(ConfigError, match="sync_timezone"):
+        parse_sync_time(Settings(sync_timezone="Mars/Olympus"))
+
+
+def test_scheduler_backfills_an_empty_database_at_once_and_only_then(db, settings):
+    calls = []
+    sched = SyncScheduler(db, settings, sync=lambda *a, **k: calls.append(k)).start()
+    deadline = time.monotonic() + 5
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    sched.stop()
+    assert [c["trigger"] for c in calls] == ["serve"]
+    assert not sched.alive
+    # A database that already has papers waits for the daily slot instead.
+    from dailypapers.ingest.records import PaperRecord
+    from dailypapers.store.papers import upsert_papers
+
+    with db.write() as conn:
+        upsert_papers(conn, [PaperRecord(arxiv_id="2501.00001", title="Imported")])
+    calls.clear()
+    sched = SyncScheduler(db, settings, sync=lambda *a, **k: calls.append(k)).start()
+    time.sleep(0.3)
+    sched.stop()
+    assert calls == []
+
+
+def test_create_app_does_not_sync_unless_asked(db, settings):
+    with _client(db, settings) as client:
+        assert client.get("/healthz").status_code == 200
+        assert not hasattr(client.app.state, "sync_scheduler")
+    with _client(db, settings.replace(sync_in_serve=False), background_sync=True) as client:
+        assert not hasattr(client.app.state, "sync_scheduler")
+
+
+@pytest.mark.slow
+def test_serve_backfills_in_the_background_while_pages_keep_answering(db, settings, shared_dir):
+    server = build_server(shared_dir, None, ["cs"], with_503=False, delay_s=1.0)
+    try:
+        s = replay_settings(settings, server, ["cs"])
+        with _admin_client(db, s, background_sync=True) as client:
+            scheduler = client.app.state.sync_scheduler
+            saw_progress = False
+            deadline = time.monotonic() + 60
+            while scheduler.runs == 0 and time.monotonic() < deadline:
+                started = time.monotonic()
+                page = client.get("/admin/status")
+                assert page.status_code == 200 and time.monotonic() - started < 1.0  # never blocked by the sync
+                saw_progress |= "Backfill in progress" in page.text
+                time.sleep(0.2)
+            assert scheduler.runs == 1 and scheduler.last_error is None
+            assert saw_progress
+            home = client.get("/")
+            assert "Daily papers" in home.text and "2606.32040" in home.text
+    finally:
+        server.stop()
+
+
+def test_new_on_arxiv_api(db, settings, shared_dir):
+    from dailypapers.harvest.sync import run_sync
+    from tests.arxiv_replay import FakeClock
+    from tests.harvest_helpers import fake_client
+
+    clock = FakeClock()
+    server = build_server(shared_dir, clock, ["cs"], with_503=False)
+    try:
+        s = replay_settings(settings, server, ["cs"], daily_list_policy="curated")
+        with fake_client(s, clock) as c:
+            run_sync(db, s, client=c)
+    finally:
+        server.stop()
+    client = _client(db, settings)
+    new = client.get("/api/arxiv/announcements/2026-07-01").json()
+    assert sorted(p["arxiv_id"] for p in new) == ["2606.32018", "2606.32033", "2606.32039", "2606.32040"]
+    replaced = client.get("/api/arxiv/announcements/2026-07-01?types=replace").json()
+    assert [(p["arxiv_id"], p["version"]) for p in replaced] == [("2606.32036", 2)]
+    assert client.get("/api/arxiv/announcements/July").status_code == 400
+    assert "unknown announce types" in client.get("/api/arxiv/announcements/2026-07-01?types=old").text
