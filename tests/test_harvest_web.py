@@ -112,7 +112,7 @@ def test_create_app_does_not_sync_unless_asked(db, settings):
     with _client(db, settings) as client:
         assert client.get("/healthz").status_code == 200
         assert not hasattr(client.app.state, "sync_scheduler")
-    with _client(db, settings.replace(sync_in_serve=False), background_sync=True) as client:
+    with _client(db, settings.replace(sync_in_serve=False, index_on_serve=False), background_sync=True) as client:
         assert not hasattr(client.app.state, "sync_scheduler")
 
 
@@ -121,7 +121,7 @@ def test_serve_backfills_in_the_background_while_pages_keep_answering(db, settin
     server = build_server(shared_dir, None, ["cs"], with_503=False, delay_s=1.0)
     try:
         s = replay_settings(settings, server, ["cs"])
-        with _admin_client(db, s, background_sync=True) as client:
+        with _admin_client(db, s.replace(index_on_serve=False), background_sync=True) as client:
             scheduler = client.app.state.sync_scheduler
             saw_progress = False
             deadline = time.monotonic() + 60

@@ -108,11 +108,12 @@ def test_killed_index_loses_nothing(db, cli_env):
 
 
 def test_serve_worker_embeds_new_papers(corpus, settings):
-    app = create_app(settings.replace(index_on_serve=True), db=corpus)
+    serve_settings = settings.replace(index_on_serve=True, sync_in_serve=False, digest_schedule_enabled=False)
+    app = create_app(serve_settings, db=corpus)
     with TestClient(app):  # a plain create_app never starts the worker
         time.sleep(0.5)
         assert not hasattr(app.state, "index_worker_thread")
-    app.state.index_worker = True  # what `dailypapers serve` sets
+    app = create_app(serve_settings, db=corpus, background_sync=True)  # what `dailypapers serve` does
     with TestClient(app):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

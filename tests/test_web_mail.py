@@ -182,11 +182,13 @@ def test_scheduler_sends_each_due_period_once(db, settings):
 
 
 def test_serve_lifespan_starts_and_stops_the_scheduler(db, settings):
-    app = create_app(settings.replace(digest_schedule_enabled=True), db=db, background_sync=True)
+    app = create_app(settings.replace(digest_schedule_enabled=True, sync_in_serve=False, index_on_serve=False), db=db,
+                     background_sync=True)
     with TestClient(app):
         assert app.state.digest_scheduler._thread.is_alive()
     assert not app.state.digest_scheduler._thread.is_alive()
-    off = create_app(settings.replace(digest_schedule_enabled=False), db=db, background_sync=True)
+    off = create_app(settings.replace(digest_schedule_enabled=False, sync_in_serve=False, index_on_serve=False), db=db,
+                     background_sync=True)
     assert not hasattr(off.state, "digest_scheduler")
     assert not hasattr(create_app(settings, db=db).state, "digest_scheduler")  # tests and embedders: never
 

@@ -22,7 +22,6 @@ def serve(app: AppContext, host: str | None, port: int | None) -> None:
     settings = app.settings
     db = app.database()
     web = create_app(settings, db=db, background_sync=True)
-    web.state.index_worker = True  # embed papers lacking search vectors in the background (setting index_on_serve)
     uvicorn.run(web, host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower(),
                 proxy_headers=True)
 

@@ -12,7 +12,6 @@ import io
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -113,18 +112,8 @@ class SyncScheduler:
 
 
 def attach_scheduler(app, db: Database, settings: Settings) -> None:
-    """Run a SyncScheduler for the lifetime of `app`, wrapping whatever lifespan it already has."""
+    """Run a SyncScheduler for the lifetime of `app` (as `app.state.sync_scheduler`)."""
+    from dailypapers.web.background import run_beside
+
     parse_sync_time(settings)  # bad settings fail at startup, not in the thread
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a):
-        scheduler = SyncScheduler(db, settings).start()
-        a.state.sync_scheduler = scheduler
-        try:
-            async with inner(a) as state:
-                yield state
-        finally:
-            scheduler.stop()
-
-    app.router.lifespan_context = lifespan
+    run_beside(app, "sync_scheduler", lambda: SyncScheduler(db, settings).start(), lambda job: job.stop())

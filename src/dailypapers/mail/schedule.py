@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -108,17 +107,12 @@ def install(app, settings: Settings, db: Database) -> None:
     """Wrap the app's lifespan so the scheduler runs while the app serves (when `digest_schedule_enabled`)."""
     if not settings.digest_schedule_enabled:
         return
+    from dailypapers.web.background import run_beside
+
     scheduler = DigestScheduler(db, settings)  # validates the settings now, not at 7 am
-    inner = app.router.lifespan_context
 
-    @asynccontextmanager
-    async def lifespan(a):
+    def start() -> DigestScheduler:
         scheduler.start()
-        try:
-            async with inner(a) as state:
-                yield state
-        finally:
-            scheduler.stop()
+        return scheduler
 
-    app.router.lifespan_context = lifespan
-    app.state.digest_scheduler = scheduler
+    run_beside(app, "digest_scheduler", start, lambda job: job.stop())

@@ -110,24 +110,13 @@ class IndexWorker:
             self.stop_event.wait(self.interval)
 
 
-def with_index_worker(inner):
-    """Wrap an ASGI lifespan so that `serve` runs an IndexWorker while the app is up. It starts only when the app
-    was marked for it (`app.state.index_worker = True`, which `dailypapers serve` does) and setting
-    `index_on_serve` is true, so apps built by create_app in tests or embedded elsewhere never embed anything."""
-    from contextlib import asynccontextmanager
+def attach_index_worker(app, db: Database) -> None:
+    """Run an IndexWorker for the lifetime of `app` (as `app.state.index_worker_thread`)."""
+    from dailypapers.web.background import run_beside
 
-    @asynccontextmanager
-    async def lifespan(app):
-        worker = None
-        if getattr(app.state, "index_worker", False) and app.state.settings.index_on_serve:
-            worker = IndexWorker(app.state.db)
-            worker.start()
-            app.state.index_worker_thread = worker
-        try:
-            async with inner(app) as value:
-                yield value
-        finally:
-            if worker is not None:
-                worker.stop()
+    def start() -> IndexWorker:
+        worker = IndexWorker(db)
+        worker.start()
+        return worker
 
-    return lifespan
+    run_beside(app, "index_worker_thread", start, lambda worker: worker.stop())

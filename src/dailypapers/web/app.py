@@ -69,10 +69,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
 
-    # Search: `dailypapers serve` sets app.state.index_worker so papers lacking vectors get embedded in the background.
-    from dailypapers.search.indexer import with_index_worker
+    if background_sync and settings.index_on_serve:  # embed papers that imports and syncs add
+        from dailypapers.search.indexer import attach_index_worker
 
-    app.router.lifespan_context = with_index_worker(app.router.lifespan_context)
+        attach_index_worker(app, db)
 
     if background_sync and settings.sync_in_serve:  # `serve` asks for it; tests and embedders do not
         from dailypapers.harvest.scheduler import attach_scheduler
