@@ -6,8 +6,8 @@ import pytest
 
 from dailypapers.ingest.export import export_lines
 from dailypapers.ingest.importer import import_files
-from dailypapers.store.daily import latest_day
 from dailypapers.store.db import Database
+from dailypapers.store.listing import latest_day
 
 
 @pytest.mark.slow

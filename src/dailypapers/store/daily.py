@@ -73,17 +73,6 @@ def papers_on_day(conn: sa.Connection, day: date, include_hidden: bool = False) 
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def neighbour_days(conn: sa.Connection, day: date) -> tuple[date | None, date | None]:
-    """The nearest earlier and later days that have entries."""
-    prev = conn.execute(sa.select(sa.func.max(daily_entries.c.day)).where(daily_entries.c.day < day)).scalar()
-    nxt = conn.execute(sa.select(sa.func.min(daily_entries.c.day)).where(daily_entries.c.day > day)).scalar()
-    return prev, nxt
-
-
-def latest_day(conn: sa.Connection) -> date | None:
-    return conn.execute(sa.select(sa.func.max(daily_entries.c.day))).scalar()
-
-
 def daily_entry_for(conn: sa.Connection, paper_id: int) -> dict | None:
     row = conn.execute(sa.select(daily_entries).where(daily_entries.c.paper_id == paper_id)).mappings().first()
     return dict(row) if row else None
