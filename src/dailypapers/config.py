@@ -77,6 +77,7 @@ class Settings:
     embedding_threads: int = 0
     index_batch_size: int = 64
     index_on_serve: bool = True
+    keyword_index_in_memory: bool = True
     arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
     arxiv_rss_url: str = "https://rss.arxiv.org/rss"
     arxiv_api_url: str = "https://export.arxiv.org/api/query"

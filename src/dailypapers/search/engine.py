@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from dailypapers.search import fusion
 from dailypapers.search.embedder import Embedder, EmbedderError, load_embedder
 from dailypapers.search.highlight import highlights
+from dailypapers.search.keyword_index import KeywordIndex
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.vector_index import NumpyIndex
 from dailypapers.store import search as store
@@ -53,6 +54,8 @@ class _State:
         self._embedder: Embedder | None = None
         self._index: NumpyIndex | None = None
         self._lock = threading.Lock()
+        in_memory = db.settings.keyword_index_in_memory and db.dialect == "sqlite"
+        self.keyword_index = KeywordIndex(db) if in_memory else None
 
     @property
     def embedder(self) -> Embedder:
@@ -149,7 +152,7 @@ def _ranked(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
         return [(pid, 0.0) for pid in ids], store.count_filtered(conn, filters), None
     pool = max(depth, 100) if sort == "relevance" else max(depth, 200)
     if mode == "keyword":
-        ranked = _keyword(conn, q, filters, pool)
+        ranked = _keyword(db, conn, q, filters, pool)
     elif mode == "semantic":
         ranked = _semantic(db, conn, q, filters, pool)
     else:
@@ -172,8 +175,32 @@ def _keyword_query(conn: sa.Connection, q: ParsedQuery) -> store.KeywordQuery:
     return store.KeywordQuery(words=store.select_terms(conn, q.content_words), phrases=q.phrases)
 
 
-def _keyword(conn: sa.Connection, q: ParsedQuery, filters: store.Filters, limit: int) -> list[tuple[int, float]]:
-    return store.keyword_search(conn, _keyword_query(conn, q), filters, limit)
+def _keyword(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
+             limit: int) -> list[tuple[int, float]]:
+    """The best keyword matches: from the in-memory BM25 index when it can answer (SQLite, no phrase and no
+    category/author/date filter), else from the database's full-text search."""
+    keywords = state(db).keyword_index
+    index = None
+    if keywords is not None and not q.phrases and not store.restricts(filters) and limit <= store.FAST_PATH_LIMIT:
+        index = keywords.current(conn)
+    if index is None:
+        return store.keyword_search(conn, _keyword_query(conn, q), filters, limit)
+    want = limit + 10
+    while True:  # hidden (or just deleted) papers are dropped; ask for more until enough are left
+        top = index.top(q.content_words, want, filters.excluded)
+        shown = store.visible_ids(conn, [pid for pid, _ in top], store.Filters())
+        hits = [x for x in top if x[0] in shown]
+        if len(hits) >= limit or len(top) < want:
+            return hits[:limit]
+        want *= 4
+
+
+def warm_keyword_index(db: Database, wait: bool = False) -> None:
+    """Start building the in-memory keyword index now (serve does, at start) rather than at the first query;
+    with `wait`, return once it is ready (eval and benchmarks, which measure the steady state)."""
+    keywords = state(db).keyword_index
+    if keywords is not None:
+        keywords.build_now() if wait else keywords.start_build()
 
 
 def _query_vector(db: Database, q: ParsedQuery) -> np.ndarray:
@@ -219,7 +246,7 @@ def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
     finds fewer than `limit` papers, the nearest semantic neighbours fill the rest (so a query sharing no word with
     any paper still finds something)."""
     params = fusion.DEFAULT
-    keyword = store.keyword_search(conn, _keyword_query(conn, q), filters, max(limit, params.keyword_depth))
+    keyword = _keyword(db, conn, q, filters, max(limit, params.keyword_depth))
     vector = _query_vector(db, q)
     semantic: list[tuple[int, float]] = []
     if len(keyword) < limit and not q.phrases:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
@@ -156,7 +156,7 @@ def keyword_search(conn: sa.Connection, query: KeywordQuery, filters: Filters, l
             return []
         fts = sa.table("papers_fts", sa.column("rowid"))
         score = sa.literal_column(f"bm25(papers_fts, {weights[0]}, {weights[1]}, {weights[2]})")
-        if limit <= FAST_PATH_LIMIT and not _restricts(filters):
+        if limit <= FAST_PATH_LIMIT and not restricts(filters):
             fast = _fts_only_top(conn, fts, score, expr, limit)
             if fast is not None:
                 return fast
@@ -184,7 +184,7 @@ def keyword_search(conn: sa.Connection, query: KeywordQuery, filters: Filters, l
     return [(int(r[0]), float(r[1])) for r in conn.execute(stmt)]
 
 
-def _restricts(filters: Filters) -> bool:
+def restricts(filters: Filters) -> bool:
     """Whether filters other than the hidden flag apply (`excluded` is part of the FTS5 expression itself)."""
     return bool(filters.categories or filters.authors or filters.since or filters.until)
 
@@ -268,3 +268,45 @@ def sort_ids(conn: sa.Connection, ids: Sequence[int], sort: str) -> list[int]:
         return []
     stmt = sa.select(papers.c.id).where(papers.c.id.in_(list(ids))).order_by(*_order(sort))
     return [int(r[0]) for r in conn.execute(stmt)]
+
+
+# SQLite only (migration 0007): papers whose title/abstract/authors changed, or that were deleted, in order.
+_text_changes = sa.table("paper_text_changes", sa.column("seq", sa.Integer), sa.column("paper_id", sa.Integer))
+
+
+def text_signature(conn: sa.Connection) -> tuple[int, int]:
+    """(highest paper id, highest text-change seq) on SQLite: how far an in-process keyword index must catch up."""
+    top = conn.execute(sa.select(sa.func.coalesce(sa.func.max(papers.c.id), 0))).scalar_one()
+    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(_text_changes.c.seq), 0))).scalar_one()
+    return int(top), int(seq)
+
+
+def changed_paper_ids(conn: sa.Connection, after_seq: int, upto_seq: int) -> set[int]:
+    stmt = sa.select(_text_changes.c.paper_id).where(_text_changes.c.seq > after_seq,
+                                                     _text_changes.c.seq <= upto_seq)
+    return {int(r[0]) for r in conn.execute(stmt)}
+
+
+TextRow = tuple[int, str, str, str]  # id, title, abstract, authors_text
+
+
+def paper_texts(conn: sa.Connection, after_id: int, upto_id: int, chunk: int = 5000) -> Iterator[list[TextRow]]:
+    """The searchable text of papers with after_id < id <= upto_id, in id order, `chunk` rows at a time (each
+    chunk is its own short query, so a long index build never holds a read transaction open)."""
+    cols = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text)
+    while True:
+        stmt = sa.select(*cols).where(papers.c.id > after_id, papers.c.id <= upto_id).order_by(papers.c.id)
+        rows = [tuple(r) for r in conn.execute(stmt.limit(chunk))]
+        if not rows:
+            return
+        yield rows
+        after_id = rows[-1][0]
+
+
+def paper_texts_by_id(conn: sa.Connection, ids: Sequence[int]) -> list[TextRow]:
+    cols = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text)
+    out: list[TextRow] = []
+    ids = sorted(ids)
+    for n in range(0, len(ids), 500):
+        out.extend(tuple(r) for r in conn.execute(sa.select(*cols).where(papers.c.id.in_(ids[n : n + 500]))))
+    return out
