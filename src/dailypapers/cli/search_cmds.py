@@ -60,6 +60,7 @@ def search(app: AppContext, query: str, mode: str, limit: int, sort: str, as_jso
 def eval_cmd(app: AppContext, queries_file: str, mode: tuple[str, ...], as_json: bool) -> None:
     """Measure search quality on QUERIES_FILE (JSON Lines {id, query, kind, relevant[]}): R@1, R@10, R@100,
     MRR@10, nDCG@10 and latency p50/p95 per kind and overall."""
+    from dailypapers.search.engine import warm_keyword_index
     from dailypapers.search.evaluate import EvalFileError, format_table, load_queries, run_eval
 
     try:
@@ -67,6 +68,7 @@ def eval_cmd(app: AppContext, queries_file: str, mode: tuple[str, ...], as_json:
     except EvalFileError as exc:
         raise click.ClickException(str(exc)) from None
     db = app.database()
+    warm_keyword_index(db, wait=True)  # latency figures are those of a running server, not of its first query
     results = {}
     for m in mode or MODES:
         def run(text: str, m: str = m) -> list[str]:

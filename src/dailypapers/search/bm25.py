@@ -43,6 +43,25 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower())
 
 
+_LOCAL = threading.local()
+
+
+def stems(forms: list[str]) -> list[str]:
+    """Porter stems of lower-case, accent-folded word forms (one stemmer per thread: they are not thread-safe)."""
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("porter")
+    return stemmer.stemWords(forms)
+
+
+def fold(word: str) -> str:
+    """A word lower-cased with accents removed, as `words` returns it."""
+    word = word.lower()
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 class Terms:
     """Word forms to term ids: each distinct form is Porter-stemmed once (FTS5's `porter unicode61
     remove_diacritics 2`), so indexing costs one dictionary look-up per word. Only grows; shared by snapshots."""

@@ -132,7 +132,7 @@ def search_papers(db: Database, query: str, *, mode: str = "hybrid", limit: int 
             return page
         return search_papers(db, query, mode="keyword", limit=limit, offset=offset, categories=categories,
                              author=author, since=since, until=until, sort=sort)
-    words = [*q.words, *(w for p in q.phrases for w in p)]
+    words = q.content_words  # "the" and the like would be marked everywhere
     page.hits = [Hit(rows[pid], score, highlights(rows[pid], words)) for pid, score in window if pid in rows]
     return page
 

@@ -1,34 +1,37 @@
-"""Highlights: HTML-escaped text with the query's words wrapped in <mark>, and an abstract snippet around them."""
+"""Highlights: HTML-escaped text with the query's words wrapped in <mark>, and an abstract snippet around them.
+
+A word is marked when its Porter stem is one of the query words' stems: exactly the words that made the paper match
+the keyword search (search/bm25.py and SQLite FTS5 stem the same way)."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterable
 
+from dailypapers.search.bm25 import fold, stems
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ers", "er", "ed", "es", "s", "ly", "al")
 
 
-def _stem(word: str) -> str:
-    w = word.lower()
-    for suffix in _SUFFIXES:
-        if len(w) - len(suffix) >= 3 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
+def _query_stems(words: Iterable[str]) -> set[str]:
+    return set(stems([fold(w) for w in words if w]))
 
 
-def _spans(text: str, stems: set[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _WORD.finditer(text) if _stem(m.group()) in stems]
+def _spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+    if not wanted or not text:
+        return []
+    found = list(_WORD.finditer(text))
+    stemmed = stems([fold(m.group()) for m in found])
+    return [(m.start(), m.end()) for m, stem in zip(found, stemmed, strict=True) if stem in wanted]
 
 
-def mark(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> str:
-    """`text[start:end]` HTML-escaped, with each word matching one of `words` (ignoring endings) in <mark>."""
-    end = len(text) if end is None else end
-    stems = {_stem(w) for w in words if w}
+def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
     out, pos = [], start
-    for s, e in _spans(text[start:end], stems):
-        s, e = s + start, e + start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
         out.append(html.escape(text[pos:s]))
         out.append(f"<mark>{html.escape(text[s:e])}</mark>")
         pos = e
@@ -36,16 +39,22 @@ def mark(text: str, words: Iterable[str], start: int = 0, end: int | None = None
     return "".join(out)
 
 
+def mark(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> str:
+    """`text[start:end]` HTML-escaped, with each word matching one of `words` (ignoring endings) in <mark>."""
+    end = len(text) if end is None else end
+    return _marked(text, _spans(text, _query_stems(words)), start, end)
+
+
 def snippet(text: str, words: Iterable[str], width: int = 280) -> str:
     """The `width`-character window of `text` holding the most matches, marked; … where it was cut."""
-    words = list(words)
+    spans = _spans(text, _query_stems(words))
     if len(text) <= width:
-        return mark(text, words)
-    spans = _spans(text, {_stem(w) for w in words if w})
+        return _marked(text, spans, 0, len(text))
+    starts = [s for s, _ in spans]
     best_start, best_count = 0, -1
-    for s, _ in spans:
+    for s in starts:
         start = max(0, s - 40)
-        count = sum(1 for a, _b in spans if start <= a < start + width)
+        count = bisect.bisect_left(starts, start + width) - bisect.bisect_left(starts, start)
         if count > best_count:
             best_start, best_count = start, count
     if best_start > 0:  # start at a word boundary
@@ -57,7 +66,7 @@ def snippet(text: str, words: Iterable[str], width: int = 280) -> str:
         stop = space if space > best_start + width // 2 else stop
     prefix = "…" if best_start > 0 else ""
     suffix = "…" if stop < len(text) else ""
-    return prefix + mark(text, words, best_start, stop) + suffix
+    return prefix + _marked(text, spans, best_start, stop) + suffix
 
 
 def highlights(paper: dict, words: Iterable[str]) -> dict[str, str]:
