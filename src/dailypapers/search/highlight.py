@@ -22,9 +22,17 @@ def _query_stems(words: Iterable[str]) -> set[str]:
 def _spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     if not wanted or not text:
         return []
-    found = list(_WORD.finditer(text))
-    stemmed = stems([fold(m.group()) for m in found])
-    return [(m.start(), m.end()) for m, stem in zip(found, stemmed, strict=True) if stem in wanted]
+    lower = text.lower()
+    if not lower.isascii() or len(lower) != len(text):  # rare: fold word by word, keeping offsets into `text`
+        found = list(_WORD.finditer(text))
+        stemmed = stems([fold(m.group()) for m in found])
+        return [(m.start(), m.end()) for m, stem in zip(found, stemmed, strict=True) if stem in wanted]
+    # Stem each distinct word once, then find only the matching ones: a few Python objects per text, not per word.
+    forms = list(set(_WORD.findall(lower)))
+    matching = {f for f, stem in zip(forms, stems(forms), strict=True) if stem in wanted}
+    if not matching:
+        return []
+    return [m.span() for m in _WORD.finditer(lower) if m.group() in matching]
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
