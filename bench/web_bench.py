@@ -83,13 +83,22 @@ def start_server(url: str, workers: int, cache_entries: int) -> tuple[subprocess
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=2).read()
-            return proc, base
+            break
         except OSError:
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}") from None
             time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start in 120 s")
+    # The first search starts the in-memory keyword index; measure once it is ready (as a running server is).
+    urllib.request.urlopen(base + "/search?q=warm+up", timeout=60).read()
+    while time.monotonic() < deadline + 120:
+        if json.loads(urllib.request.urlopen(base + "/healthz", timeout=2).read())["keyword_index"] != "building":
+            return proc, base
+        time.sleep(0.5)
     proc.kill()
-    raise RuntimeError("server did not start in 120 s")
+    raise RuntimeError("the keyword index was not ready in 240 s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -50,11 +50,18 @@ def corpus_db(tmp_path):
     db.dispose()
 
 
-def test_postgresql_keeps_ranking_in_the_database(db):
+def test_postgresql_keeps_ranking_in_the_database_and_healthz_says_so(db):
     """Only SQLite gets the in-memory index (PostgreSQL at scale serves many processes from its own index)."""
-    from dailypapers.search.engine import state
+    from fastapi.testclient import TestClient
 
-    assert (state(db).keyword_index is not None) == (db.dialect == "sqlite")
+    from dailypapers.web.app import create_app
+
+    with db.write() as conn:
+        upsert_papers(conn, _corpus(20))
+    with TestClient(create_app(db.settings, db)) as client:
+        assert client.get("/search", params={"q": "graph"}).status_code == 200
+        status = client.get("/healthz").json()["keyword_index"]
+    assert status == ("ready" if db.dialect == "sqlite" else "off")
 
 
 def _fts(db, words: list[str], limit: int, excluded: list[str] | None = None) -> list[tuple[int, float]]:

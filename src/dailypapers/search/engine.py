@@ -195,6 +195,14 @@ def _keyword(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.F
         want *= 4
 
 
+def keyword_index_status(db: Database) -> str:
+    """"off" (PostgreSQL, or the setting), "ready", or "building" (FTS5 ranks meanwhile)."""
+    keywords = state(db).keyword_index
+    if keywords is None:
+        return "off"
+    return "ready" if keywords.ready else "building"
+
+
 def warm_keyword_index(db: Database, wait: bool = False) -> None:
     """Start building the in-memory keyword index now (serve does, at start) rather than at the first query;
     with `wait`, return once it is ready (eval and benchmarks, which measure the steady state)."""

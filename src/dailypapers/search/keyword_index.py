@@ -37,6 +37,10 @@ class KeywordIndex:
         self.last_build_seconds: float | None = None
 
     @property
+    def ready(self) -> bool:
+        return self._snapshot is not None
+
+    @property
     def building(self) -> bool:
         builder = self._builder
         return builder is not None and builder.is_alive()

@@ -69,6 +69,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
 
+    if background_sync:  # rank keyword queries in memory from the first minute, not from the first query on
+        from dailypapers.search.engine import warm_keyword_index
+
+        warm_keyword_index(db)
+
     if background_sync and settings.index_on_serve:  # embed papers that imports and syncs add
         from dailypapers.search.indexer import attach_index_worker
 
@@ -86,6 +91,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():
-        return {"ok": True, "version": __version__}
+        from dailypapers.search.engine import keyword_index_status
+
+        return {"ok": True, "version": __version__, "keyword_index": keyword_index_status(db)}
 
     return app
