@@ -90,7 +90,7 @@ def main() -> None:
         before = rss_mb()
         start = time.perf_counter()
         warm_keyword_index(db, wait=True)
-        bm25 = state(db).keyword_index._snapshot
+        bm25 = state(db).keyword_index.snapshot
         print(f"keyword index build (in-memory BM25): {time.perf_counter() - start:.2f} s, "
               f"+{rss_mb() - before:.0f} MiB RSS, {bm25.size} papers, {len(bm25.terms)} terms, "
               f"{sum(len(seg.doc) for seg in bm25.segments)} postings")

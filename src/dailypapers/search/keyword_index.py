@@ -30,15 +30,20 @@ MAX_DEAD_SHARE = 0.2  # replaced or removed papers' old postings still scanned, 
 class KeywordIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._snapshot: Bm25Index | None = None
-        self._signature: tuple[int, int] | None = None
+        # (snapshot, the table signature it matches), swapped as one object so readers never pair them wrongly
+        self._state: tuple[Bm25Index, tuple[int, int]] | None = None
         self._lock = threading.Lock()
         self._builder: threading.Thread | None = None
         self.last_build_seconds: float | None = None
 
     @property
+    def snapshot(self) -> Bm25Index | None:
+        """The latest snapshot, whether or not the table has changed since (for figures, not for answers)."""
+        return self._state[0] if self._state else None
+
+    @property
     def ready(self) -> bool:
-        return self._snapshot is not None
+        return self._state is not None
 
     @property
     def building(self) -> bool:
@@ -58,7 +63,7 @@ class KeywordIndex:
         builder = self._builder
         if builder is not None:
             builder.join(timeout)
-        return self._snapshot is not None
+        return self._state is not None
 
     def build_now(self) -> None:
         self.start_build()
@@ -77,7 +82,7 @@ class KeywordIndex:
             index = Bm25Index.build(Document(*row) for chunk in store.paper_texts(conn, 0, signature[0])
                                     for row in chunk)
         with self._lock:
-            self._snapshot, self._signature = index, signature
+            self._state = (index, signature)
         self.last_build_seconds = time.monotonic() - started
         log.info("keyword index: %d papers, %d terms in %.1f s", index.size, len(index.terms),
                  self.last_build_seconds)
@@ -85,18 +90,19 @@ class KeywordIndex:
     def current(self, conn: sa.Connection) -> Bm25Index | None:
         """A snapshot that matches the table as `conn` sees it now, or None while one is being built."""
         signature = store.text_signature(conn)
-        if self._snapshot is None:
+        if self._state is None:
             if signature[0] > CATCH_UP_LIMIT:
                 self.start_build()
                 return None
             self.build_now()  # a small table: building takes less than a catch-up would
-            if self._snapshot is None:
-                return None
-        if signature == self._signature:
-            return self._snapshot
+        current = self._state
+        if current is None:
+            return None
+        if current[1] == signature:
+            return current[0]
         with self._lock:
-            snapshot, seen = self._snapshot, self._signature
-            if signature == seen:
+            snapshot, seen = self._state
+            if seen == signature:
                 return snapshot
             changed = store.changed_paper_ids(conn, seen[1], signature[1])
             if max(signature[0] - seen[0], 0) + len(changed) > CATCH_UP_LIMIT:
@@ -104,7 +110,7 @@ class KeywordIndex:
                 snapshot = None
             else:
                 snapshot = self._caught_up(conn, snapshot, seen[0], signature[0], changed)
-                self._snapshot, self._signature = snapshot, signature
+                self._state = (snapshot, signature)
                 rebuild = (len(snapshot.segments) > MAX_SEGMENTS
                            or snapshot.dead > MAX_DEAD_SHARE * max(len(snapshot.paper_ids), 1))
         if rebuild:
