@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
+from dailypapers.config import Settings
 from dailypapers.ingest.records import PaperRecord
 from dailypapers.search import search_papers, similar_papers
 from dailypapers.search.indexer import index_missing
@@ -40,6 +41,7 @@ CORPUS = [
      "Sparse attention lets transformers read very long documents with linear memory.",
      ["Donald Knuth"], ["cs.CL"], "2025-08-30", 4),
 ]
+MODEL = f"minilm-int8@{Settings().embedding_max_tokens}"  # the default model's vectors
 
 
 def _record(arxiv_id, title, abstract, authors, cats, day, upvotes) -> PaperRecord:
@@ -178,7 +180,7 @@ def test_stale_and_deleted_vectors_are_never_returned(indexed):
         pid = conn.execute(sa.select(papers.c.id).where(papers.c.arxiv_id == "2501.00002")).scalar_one()
         conn.execute(papers.delete().where(papers.c.id == pid))
     with indexed.connect() as conn:
-        assert vector_store.count_missing(conn, "minilm-int8@128") == 1  # the changed paper lost its vector
+        assert vector_store.count_missing(conn, MODEL) == 1  # the changed paper lost its vector
     page = search_papers(indexed, "protein folding", mode="semantic", limit=20)
     assert "2501.00007" not in ids(page) and "2501.00002" not in ids(page)
     assert index_missing(indexed).embedded == 1

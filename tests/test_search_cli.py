@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from dailypapers.config import Settings
 from dailypapers.ingest.records import PaperRecord
 from dailypapers.search.evaluate import query_metrics
 from dailypapers.store import vectors as vector_store
@@ -20,6 +21,8 @@ from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import paper_vectors, papers
 from dailypapers.web.app import create_app
 from tests.test_search import CORPUS, _record
+
+MODEL = f"minilm-int8@{Settings().embedding_max_tokens}"  # the default model's vectors
 
 
 def _run(args, env, **kw):
@@ -102,7 +105,7 @@ def test_killed_index_loses_nothing(db, cli_env):
     assert r.returncode == 0, r.stderr
     with db.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(paper_vectors)).scalar_one() == len(records)
-        assert vector_store.count_missing(conn, "minilm-int8@128") == 0
+        assert vector_store.count_missing(conn, MODEL) == 0
         seqs = conn.execute(sa.select(paper_vectors.c.seq)).scalars().all()
         assert len(set(seqs)) == len(seqs)
 
@@ -118,9 +121,9 @@ def test_serve_worker_embeds_new_papers(corpus, settings):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with corpus.connect() as conn:
-                if vector_store.count_missing(conn, "minilm-int8@128") == 0:
+                if vector_store.count_missing(conn, MODEL) == 0:
                     break
             time.sleep(0.2)
         with corpus.connect() as conn:
-            assert vector_store.count_missing(conn, "minilm-int8@128") == 0
+            assert vector_store.count_missing(conn, MODEL) == 0
             assert conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar_one() == len(CORPUS)

@@ -73,7 +73,7 @@ class Settings:
     trending_window_days: int = 14
     page_cache_entries: int = 256
     embedding_model: str = "minilm-int8"
-    embedding_max_tokens: int = 128
+    embedding_max_tokens: int = 256
     embedding_threads: int = 0
     index_batch_size: int = 64
     index_on_serve: bool = True
