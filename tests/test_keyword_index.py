@@ -180,3 +180,22 @@ def test_search_never_shows_hidden_papers_and_fills_the_page(corpus_db):
     assert not set(hidden) & {h.paper["id"] for h in after.hits}
     assert [h.paper["id"] for h in after.hits[:7]] == [h.paper["id"] for h in first.hits[3:]]
     assert len(after.hits) == 10
+
+
+def test_highlights_mark_the_words_that_matched_by_stem_and_skip_stopwords():
+    from dailypapers.search.highlight import highlights, mark
+
+    paper = {"title": "Learning the Graphs of Naïve Models", "abstract": "We learned graph models. " * 40,
+             "authors_text": "Ada Lovelace"}
+    hl = highlights(paper, ["learns", "graph", "naive"])
+    assert hl["title"] == "<mark>Learning</mark> the <mark>Graphs</mark> of <mark>Naïve</mark> Models"
+    assert "<mark>learned</mark> <mark>graph</mark> models" in hl["abstract"] and len(hl["abstract"]) < 600
+    assert mark("x_learning <b>learning</b>", ["learn"]) == (
+        "x_<mark>learning</mark> &lt;b&gt;<mark>learning</mark>&lt;/b&gt;")
+
+
+def test_search_highlights_skip_stopwords(corpus_db):
+    hits = search_papers(corpus_db, "the diffusion of a model", mode="keyword", limit=50).hits
+    assert any("<mark>" in h.highlights["title"] for h in hits)
+    assert not any("<mark>the</mark>" in h.highlights["title"].lower() or "<mark>of</mark>" in h.highlights["title"]
+                   for h in hits)
