@@ -260,7 +260,8 @@ def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
     if len(keyword) < limit and not q.phrases:
         semantic = _nearest(db, conn, vector, filters, max(limit, params.semantic_depth))
     head = keyword[: params.keyword_depth]  # the re-ranking was tuned on this many candidates
-    fused = fusion.fuse(head, [], _dense_scores(db, conn, vector, [pid for pid, _ in head]), params)
+    fused = fusion.fuse(head, [], _dense_scores(db, conn, vector, [pid for pid, _ in head]), params,
+                        weight=fusion.dense_weight(q.text, params))
     seen = {pid for pid, _ in fused}
     rest = list(dict.fromkeys([pid for pid, _ in keyword[params.keyword_depth :]]
                               + [pid for pid, _ in semantic if pid not in seen]))

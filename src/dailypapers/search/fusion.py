@@ -19,6 +19,9 @@ class FusionParams:
     keyword_depth: int = 20
     semantic_depth: int = 50
     dense_weight: float = 0.7  # linear: share of the cosine in the mix
+    # A comma-separated list of short terms ("diffusion models, video, 3D") asks for those exact terms: the cosine
+    # weighs less there (0.5 keeps such queries' R@1 at BM25's 0.98 on the dev set; 0.7 gave 0.9725).
+    list_dense_weight: float = 0.5
     rrf_k: int = 60
 
 
@@ -33,12 +36,23 @@ def rrf(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], k: 
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
 
 
+def is_keyword_list(text: str) -> bool:
+    """Three or more comma-separated parts of four words or fewer on average."""
+    parts = [p.split() for p in text.split(",")]
+    parts = [p for p in parts if p]
+    return len(parts) >= 3 and sum(map(len, parts)) / len(parts) <= 4
+
+
+def dense_weight(text: str, params: FusionParams = DEFAULT) -> float:
+    return params.list_dense_weight if is_keyword_list(text) else params.dense_weight
+
+
 def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], dense: dict[int, float],
-         params: FusionParams = DEFAULT) -> list[tuple[int, float]]:
+         params: FusionParams = DEFAULT, weight: float | None = None) -> list[tuple[int, float]]:
     if params.method == "rrf":
         return rrf(keyword[: params.keyword_depth], semantic[: params.semantic_depth], params.rrf_k)
     best = max((s for _, s in keyword), default=0.0)
     bm25 = {pid: (s / best if best > 0 else 0.0) for pid, s in keyword}
-    w = params.dense_weight
+    w = params.dense_weight if weight is None else weight
     scores = {pid: (1 - w) * bm25.get(pid, 0.0) + w * dense.get(pid, 0.0) for pid in {*bm25, *dense}}
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
