@@ -22,11 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
+from dailypapers.store.search import SQLITE_WEIGHTS
+
 # bm25() defaults of SQLite FTS5 (k1 = 1.2, b = 0.75) and its idf floor for words in over half the papers.
 K1 = 1.2
 B = 0.75
 IDF_FLOOR = 1e-6
-COLUMN_WEIGHTS = (2.0, 1.0, 0.5)  # title, abstract, authors: the same as the FTS5 query's (store.search)
+COLUMN_WEIGHTS = SQLITE_WEIGHTS  # title, abstract, authors: the FTS5 query's own
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
@@ -68,12 +70,11 @@ class Terms:
 
     def __init__(self) -> None:
         self.forms: dict[str, int] = {}
-        self.stems: dict[str, int] = {}
-        self._stemmer = Stemmer.Stemmer("porter")
+        self.by_stem: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self.stems)
+        return len(self.by_stem)
 
     def ids(self, forms: list[str], add: bool = True) -> list[int]:
         """Term ids of `forms`; unknown forms are added (or, with add=False, left out)."""
@@ -81,10 +82,10 @@ class Terms:
         if unseen:
             with self._lock:
                 fresh = [f for f in unseen if f not in self.forms]
-                for form, stem in zip(fresh, self._stemmer.stemWords(fresh), strict=True):
-                    tid = self.stems.get(stem)
+                for form, stem in zip(fresh, stems(fresh), strict=True):
+                    tid = self.by_stem.get(stem)
                     if tid is None and add:
-                        tid = self.stems[stem] = len(self.stems)
+                        tid = self.by_stem[stem] = len(self.by_stem)
                     if tid is not None:
                         self.forms[form] = tid
         found = list(map(self.forms.get, forms))
