@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import json
+import pickle
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -145,23 +150,119 @@ def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[
     if inserts:
         new_ids = _ids_for(conn, [r["arxiv_id"] for r in inserts])
         ids.update(new_ids)
-        _index_new_rows(conn, list(new_ids.values()))
+        if new_ids:
+            _index_new_rows(conn, min(new_ids.values()), max(new_ids.values()))
     _write_categories(conn, ids, inserts, updates)
     return result, ids
 
 
-def _index_new_rows(conn: sa.Connection, paper_ids: list[int]) -> None:
-    """Add new rows to SQLite's full-text index in one statement (PostgreSQL's column is generated)."""
-    if conn.dialect.name != "sqlite" or not paper_ids:
+def _index_new_rows(conn: sa.Connection, lo: int, hi: int) -> None:
+    """Add new rows lo..hi to SQLite's full-text index in one statement (PostgreSQL's column is generated)."""
+    if conn.dialect.name != "sqlite":
         return
     # New rowids are max(rowid)+1 onwards inside the write transaction, so the batch is one contiguous range.
-    conn.execute(
-        sa.text(
-            "INSERT INTO papers_fts(rowid, title, abstract, authors_text) "
-            "SELECT id, title, abstract, authors_text FROM papers WHERE id BETWEEN :lo AND :hi"
-        ),
-        {"lo": min(paper_ids), "hi": max(paper_ids)},
+    conn.exec_driver_sql(
+        "INSERT INTO papers_fts(rowid, title, abstract, authors_text) "
+        "SELECT id, title, abstract, authors_text FROM papers WHERE id BETWEEN ? AND ?",
+        (lo, hi),
     )
+
+
+# --- Bulk imports on SQLite: rows prepared away from the writer -------------------------------------------------
+#
+# A bulk import writes mostly papers the table has never seen. For those, the stored row is a pure function of the
+# record (merge(None, record), its content hash, the columns' bind processors), so the importer's reader process
+# builds it (`NewPaperRows`) and the writer only looks up which arXiv ids already exist (one index probe each) and
+# hands the rest to executemany. Papers that exist, or that come twice in one batch, take `upsert_papers` as before.
+
+# What a prepared row binds, in order; the writer appends created_at, modified_at and hidden.
+PREPARED_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "authors_text", "primary_category", "arxiv_id", "content_hash")
+_INSERT_COLUMNS = (*PREPARED_COLUMNS, "created_at", "modified_at", "hidden")
+_CATEGORIES_AT = PREPARED_COLUMNS.index("categories")
+# A prepared paper: (arxiv_id, driver-ready row as if new, the pickled PaperRecord for when it is not new).
+# Plain tuples and bytes: the writer unpickles them several times faster than dataclasses.
+PreparedPaper = tuple[str, tuple, bytes]
+
+
+def _driver_value(value: Any) -> Any:
+    # What the sqlite3 module binds for a value: its registered adapter's result (datetimes become ISO text).
+    adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+    return adapt(value) if adapt else value
+
+
+def _binder(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """The column's bind processor followed by the sqlite3 module's adapter: the exact value the driver stores."""
+    process = column.type.bind_processor(dialect)
+    if process is None:
+        return _driver_value
+    return lambda value: _driver_value(process(value))
+
+
+class NewPaperRows:
+    """Builds a paper's SQLite row as if it were new: no database needed, so the reader process can do it."""
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        self._binds = [(c, _binder(papers.c[c], dialect)) for c in PREPARED_COLUMNS]
+
+    @staticmethod
+    def supports(dialect: sa.Dialect) -> bool:
+        return dialect.name == "sqlite" and dialect.driver == "pysqlite"
+
+    def __call__(self, record: PaperRecord) -> PreparedPaper:
+        merged = merge(None, record)
+        values = _row_values(merged)
+        values["arxiv_id"] = record.arxiv_id
+        values["content_hash"] = content_hash(merged)
+        row = tuple(bind(values[c]) for c, bind in self._binds)
+        return record.arxiv_id, row, pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+
+
+def upsert_prepared(conn: sa.Connection, prepared: Sequence[PreparedPaper]) -> tuple[UpsertResult, dict[str, int]]:
+    """`upsert_papers` for rows made by `NewPaperRows` (SQLite only): same results, same stored rows."""
+    arxiv_ids = [p[0] for p in prepared]
+    slow = _present_ids(conn, arxiv_ids)
+    if len(set(arxiv_ids)) != len(arxiv_ids):  # a paper twice in one batch is merged in order by upsert_papers
+        slow |= {a for a, n in Counter(arxiv_ids).items() if n > 1}
+    result, ids = UpsertResult(), {}
+    if slow:
+        result, ids = upsert_papers(conn, [pickle.loads(p[2]) for p in prepared if p[0] in slow])
+    fresh = [p for p in prepared if p[0] not in slow] if slow else prepared
+    if fresh:
+        ids.update(_insert_fresh(conn, fresh))
+        result.new += len(fresh)
+    return result, ids
+
+
+def _present_ids(conn: sa.Connection, arxiv_ids: list[str]) -> set[str]:
+    # One bound JSON array instead of thousands of bound parameters; each id is one probe of the unique index.
+    rows = conn.exec_driver_sql(
+        "SELECT p.arxiv_id FROM json_each(?) AS j JOIN papers AS p ON p.arxiv_id = j.value", (json.dumps(arxiv_ids),)
+    )
+    return {r[0] for r in rows}
+
+
+def _insert_fresh(conn: sa.Connection, fresh: Sequence[PreparedPaper]) -> dict[str, int]:
+    stamp = _binder(papers.c.created_at, conn.dialect)(utcnow())
+    tail = (stamp, stamp, _binder(papers.c.hidden, conn.dialect)(False))
+    lo = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM papers").scalar_one()
+    conn.exec_driver_sql(
+        f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})",
+        [p[1] + tail for p in fresh],
+    )
+    hi = conn.exec_driver_sql("SELECT max(id) FROM papers").scalar_one()
+    # SQLite gives a row without an explicit id max(rowid)+1, so the batch got lo+1..hi in insert order; the
+    # full-text indexing below relies on that too. Anything else rolls the batch back rather than misfile ids.
+    if hi - lo != len(fresh):
+        raise RuntimeError(f"new paper ids are not contiguous ({lo}..{hi} for {len(fresh)} rows)")
+    ids = {p[0]: lo + 1 + i for i, p in enumerate(fresh)}
+    _index_new_rows(conn, lo + 1, hi)
+    categories = [
+        (ids[p[0]], c, i) for p in fresh for i, c in enumerate(dict.fromkeys(p[1][_CATEGORIES_AT].split()))
+    ]
+    if categories:
+        conn.exec_driver_sql("INSERT INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
+                             categories)
+    return ids
 
 
 def insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
