@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import pickle
 import sqlite3
 from collections import Counter
@@ -19,6 +20,7 @@ from dailypapers.store.schema import paper_categories, papers
 
 # Columns a source may set; their merged values make up the content hash.
 CONTENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PaperRecord) if f.name not in ("arxiv_id", "guessed"))
+_content_values = operator.itemgetter(*CONTENT_FIELDS)  # merge() always returns every content field
 _MERGE_ALWAYS = {"imported_upvotes", "imported_comments", "ai_summary", "ai_keywords", "code_url", "project_url"}
 
 
@@ -40,7 +42,7 @@ def utcnow() -> datetime:
 
 def content_hash(row: dict) -> str:
     # repr of plain values (str, int, list, datetime) is deterministic and several times cheaper than json.dumps.
-    payload = repr(tuple(row.get(k) for k in CONTENT_FIELDS))
+    payload = repr(_content_values(row))
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
@@ -140,12 +142,11 @@ def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[
             )
         elif digest != old["content_hash"]:
             updates.append({**_row_values(merged), "_id": old["id"], "content_hash": digest, "modified_at": now,
-                            "_categories": merged.get("categories") or []})
+                            "_categories": merged.get("categories") or [], "_old": old})
     if inserts:
         insert_many(conn, papers, inserts)
     if updates:
-        stmt = papers.update().where(papers.c.id == sa.bindparam("_id"))
-        conn.execute(stmt, [{k: v for k, v in u.items() if k != "_categories"} for u in updates])
+        _update_rows(conn, updates)
     ids = {a: row["id"] for a, row in existing.items()}
     if inserts:
         new_ids = _ids_for(conn, [r["arxiv_id"] for r in inserts])
@@ -154,6 +155,25 @@ def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[
             _index_new_rows(conn, min(new_ids.values()), max(new_ids.values()))
     _write_categories(conn, ids, inserts, updates)
     return result, ids
+
+
+_TEXT_COLUMNS = ("title", "abstract", "authors_text")
+
+
+def _update_rows(conn: sa.Connection, updates: list[dict]) -> None:
+    # SQLite's full-text update trigger re-tokenizes a row whenever an UPDATE sets its text columns, even to the same
+    # values; most updates (upvotes, AI summary, links from curated sources) leave the text alone, so they skip them.
+    stmt = papers.update().where(papers.c.id == sa.bindparam("_id"))
+    full, rest = [], []
+    for u in updates:
+        old = u["_old"]
+        same_text = conn.dialect.name == "sqlite" and (u["title"], u["abstract"], u["authors_text"]) == (
+            old["title"], old["abstract"], ", ".join(old["authors"] or []))
+        drop = ("_categories", "_old", *_TEXT_COLUMNS) if same_text else ("_categories", "_old")
+        (rest if same_text else full).append({k: v for k, v in u.items() if k not in drop})
+    for group in (full, rest):
+        if group:
+            conn.execute(stmt, group)
 
 
 def _index_new_rows(conn: sa.Connection, lo: int, hi: int) -> None:
