@@ -101,3 +101,14 @@ def test_fast_import_is_idempotent_and_searchable(tmp_path):
         hits = conn.execute(sa.text("SELECT p.arxiv_id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
                                     "WHERE papers_fts MATCH :q ORDER BY p.arxiv_id"), {"q": "renamed"}).all()
     assert [h[0] for h in hits] == ["2501.00002"]
+
+
+def test_import_checkpoints_less_often_while_it_runs_and_restores_the_default(tmp_path):
+    db = _sqlite(tmp_path, "w.db")
+    seen = []
+    sa.event.listen(db.engine, "commit", lambda conn: seen.append(
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()))
+    import_files(db, _mixed_files(tmp_path), batch_size=3)
+    assert seen and set(seen) == {25000}
+    with db.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 1000

@@ -18,7 +18,16 @@ from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
 from dailypapers.progress import Progress
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
-from dailypapers.store.papers import NewPaperRows, PreparedPaper, UpsertResult, upsert_papers, upsert_prepared
+from dailypapers.store.papers import (
+    BULK_WAL_AUTOCHECKPOINT,
+    DEFAULT_WAL_AUTOCHECKPOINT,
+    NewPaperRows,
+    PreparedPaper,
+    UpsertResult,
+    set_wal_autocheckpoint,
+    upsert_papers,
+    upsert_prepared,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +117,20 @@ def import_files(
     summary = ImportSummary()
     batch_size = batch_size or db.settings.import_batch_size
     prepare = NewPaperRows(db.engine.dialect) if NewPaperRows.supports(db.engine.dialect) else None
-    with Progress("import", unit="papers", stream=progress_stream) as progress:
-        for path in map(Path, paths):
-            args = (path, batch_size, prepare)
-            batches = prefetch(parse_batches, *args) if parallel else parse_batches(*args)
-            try:
-                for batch in batches:
-                    _apply(db, path, batch, summary, progress, on_reject)
-            except InputFileError as exc:
-                summary.file_errors.append(str(exc))
-                log.error("%s", exc)
+    try:
+        with Progress("import", unit="papers", stream=progress_stream) as progress:
+            for path in map(Path, paths):
+                args = (path, batch_size, prepare)
+                batches = prefetch(parse_batches, *args) if parallel else parse_batches(*args)
+                try:
+                    for batch in batches:
+                        _apply(db, path, batch, summary, progress, on_reject)
+                except InputFileError as exc:
+                    summary.file_errors.append(str(exc))
+                    log.error("%s", exc)
+    finally:
+        with db.connect() as conn:
+            set_wal_autocheckpoint(conn, DEFAULT_WAL_AUTOCHECKPOINT)
     return summary
 
 
@@ -136,6 +149,7 @@ def _apply(db: Database, path: Path, batch: ParsedBatch, summary: ImportSummary,
 
 def _flush(db: Database, batch: ParsedBatch, summary: ImportSummary, progress: Progress) -> None:
     with db.write() as conn:
+        set_wal_autocheckpoint(conn, BULK_WAL_AUTOCHECKPOINT)
         upsert = upsert_prepared if batch.prepared else upsert_papers
         result, ids = upsert(conn, batch.papers)
         daily = upsert_daily_entries(conn, batch.daily, ids)

@@ -210,19 +210,26 @@ def _driver_value(value: Any) -> Any:
     return adapt(value) if adapt else value
 
 
-def _binder(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any]:
-    """The column's bind processor followed by the sqlite3 module's adapter: the exact value the driver stores."""
+def _binder(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
+    """The column's bind processor followed by the sqlite3 module's adapter: the exact value the driver stores.
+
+    None where that is the value itself (str, int, None: the driver binds those as they are).
+    """
     process = column.type.bind_processor(dialect)
-    if process is None:
+    if process is not None:
+        return lambda value: _driver_value(process(value))
+    if isinstance(column.type, sa.DateTime | sa.Date):
         return _driver_value
-    return lambda value: _driver_value(process(value))
+    return None
 
 
 class NewPaperRows:
     """Builds a paper's SQLite row as if it were new: no database needed, so the reader process can do it."""
 
     def __init__(self, dialect: sa.Dialect) -> None:
-        self._binds = [(c, _binder(papers.c[c], dialect)) for c in PREPARED_COLUMNS]
+        self._values = operator.itemgetter(*PREPARED_COLUMNS)
+        binds = [(i, _binder(papers.c[c], dialect)) for i, c in enumerate(PREPARED_COLUMNS)]
+        self._binds = [(i, bind) for i, bind in binds if bind is not None]
 
     @staticmethod
     def supports(dialect: sa.Dialect) -> bool:
@@ -233,8 +240,23 @@ class NewPaperRows:
         values = _row_values(merged)
         values["arxiv_id"] = record.arxiv_id
         values["content_hash"] = content_hash(merged)
-        row = tuple(bind(values[c]) for c, bind in self._binds)
-        return record.arxiv_id, row, pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+        row = list(self._values(values))
+        for i, bind in self._binds:
+            row[i] = bind(row[i])
+        return record.arxiv_id, tuple(row), pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+
+
+# WAL pages between automatic checkpoints during a bulk import: ~100 MB instead of SQLite's default 1000 (~4 MB).
+# Each checkpoint copies the WAL into the database file and syncs it; fewer of them took 15% off the writer's wall
+# time (real data, same run). A per-connection setting, so nothing persists; crash safety is the same.
+BULK_WAL_AUTOCHECKPOINT = 25000
+DEFAULT_WAL_AUTOCHECKPOINT = 1000
+
+
+def set_wal_autocheckpoint(conn: sa.Connection, pages: int) -> None:
+    """How often this SQLite connection checkpoints its WAL (no-op on other databases)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
 
 def upsert_prepared(conn: sa.Connection, prepared: Sequence[PreparedPaper]) -> tuple[UpsertResult, dict[str, int]]:
