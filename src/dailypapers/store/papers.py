@@ -93,7 +93,7 @@ def _row_values(merged: dict) -> dict:
 
 
 def _existing_rows(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, dict]:
-    cols = [papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.categories] + [
+    cols = [papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.categories, papers.c.authors_text] + [
         papers.c[name] for name in CONTENT_FIELDS if name != "categories"
     ]
     rows = conn.execute(sa.select(*cols).where(papers.c.arxiv_id.in_(list(arxiv_ids)))).mappings()
@@ -167,8 +167,7 @@ def _update_rows(conn: sa.Connection, updates: list[dict]) -> None:
     full, rest = [], []
     for u in updates:
         old = u["_old"]
-        same_text = conn.dialect.name == "sqlite" and (u["title"], u["abstract"], u["authors_text"]) == (
-            old["title"], old["abstract"], ", ".join(old["authors"] or []))
+        same_text = conn.dialect.name == "sqlite" and all(u[c] == old[c] for c in _TEXT_COLUMNS)
         drop = ("_categories", "_old", *_TEXT_COLUMNS) if same_text else ("_categories", "_old")
         (rest if same_text else full).append({k: v for k, v in u.items() if k not in drop})
     for group in (full, rest):
