@@ -6,7 +6,10 @@ Cases, each in a fresh SQLite database and a subprocess of its own (so peak RSS 
 The baseline for each case reads the same file with json.loads and executemany()s the same rows into a bare table
 with the same FTS5 index (same tokenizer, same set-based indexing per batch), with plain sqlite3.
 
-Usage: python bench/import_bench.py [--papers 1000000] [--skip-real] [--skip-synthetic]
+With --before SRC (the src/ folder of another checkout, e.g. a `git worktree` of main), that code's import runs
+too, in the same run, as "before".
+
+Usage: python bench/import_bench.py [--papers 1000000] [--skip-real] [--skip-synthetic] [--before SRC]
 Env: DAILYPAPERS_SHARED_DIR (default ../shared), BENCH_DIR (default bench/out).
 """
 
@@ -63,8 +66,8 @@ def generate(path: Path, n: int, seed: int = 20261127) -> None:
     tmp.rename(path)
 
 
-def measured(argv: list[str]) -> tuple[float, float, int]:
-    """Run a module in a child; return wall seconds, CPU seconds (its children included) and peak RSS."""
+def measured(argv: list[str], src: str | None = None) -> tuple[float, float, int]:
+    """Run a module in a child (with `src` first on its path); return wall s, CPU s (children included), peak RSS."""
     code = (
         "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
         "rc = 0\n"
@@ -74,8 +77,9 @@ def measured(argv: list[str]) -> tuple[float, float, int]:
         "print(s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime, max(s.ru_maxrss, c.ru_maxrss) * 1024)\n"
         "sys.exit(rc)"
     )
+    env = dict(os.environ, PYTHONPATH=src) if src else None
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -122,16 +126,17 @@ def baseline(db_path: str, files: list[str], batch: int = 2000) -> None:
         flush(rows)
 
 
-def case(name: str, files: list[Path], expect: int | None) -> dict:
+def case(name: str, files: list[Path], expect: int | None, before: str | None = None) -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {"case": name}
-    for label in ("dailypapers", "baseline"):
+    for label in ("dailypapers", "baseline", *(["before"] if before else [])):
         db = OUT / f"{name}-{label}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-        if label == "dailypapers":
+        if label in ("dailypapers", "before"):
             os.environ.update(DAILYPAPERS_DATABASE_URL=f"sqlite:///{db}", DAILYPAPERS_LOG_LEVEL="WARNING")
-            elapsed, cpu, rss = measured(["dailypapers", "import", *map(str, files)])
+            elapsed, cpu, rss = measured(["dailypapers", "import", *map(str, files)],
+                                         before if label == "before" else None)
         else:
             elapsed, cpu, rss = _baseline_child(str(db), [str(f) for f in files])
         papers = int(sqlite3.connect(db).execute("SELECT count(*) FROM papers").fetchone()[0])
@@ -140,10 +145,14 @@ def case(name: str, files: list[Path], expect: int | None) -> dict:
         results[label] = {"seconds": elapsed, "papers_per_s": papers / elapsed, "cpu_seconds": cpu,
                           "peak_rss_mb": rss / 2**20}
         print(f"{name:>10} {label:>12}: {papers:>9,} papers in {elapsed:7.1f} s = {papers / elapsed:8,.0f} papers/s "
-              f"(CPU {cpu:6.1f} s = {papers / cpu:8,.0f} papers per CPU-s), peak RSS {rss / 2**20:6.0f} MB",
+              f"(CPU {cpu:6.1f} s = {papers / cpu:8,.0f} papers per CPU-s), peak RSS {rss / 2**20:6.0f} MB, "
+              f"load average {os.getloadavg()[0]:.1f}",
               flush=True)
     results["ratio"] = results["dailypapers"]["papers_per_s"] / results["baseline"]["papers_per_s"]
     print(f"{name:>10} ratio dailypapers/baseline (papers/s): {results['ratio']:.2f}", flush=True)
+    if before:
+        speedup = results["dailypapers"]["papers_per_s"] / results["before"]["papers_per_s"]
+        print(f"{name:>10} ratio dailypapers/before (papers/s): {speedup:.2f}", flush=True)
     return results
 
 
@@ -168,13 +177,16 @@ def main() -> None:
     ap.add_argument("--papers", type=int, default=1_000_000, help="size of the synthetic file")
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--before", metavar="SRC", help="also import with the code in this src/ folder, in the same run")
     args = ap.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f}; "
+    before = str(Path(args.before).resolve()) if args.before else None
+    print(f"load average {os.getloadavg()[0]:.1f}; nice {os.nice(0)}; "
           f"machine: {os.uname().nodename}, {os.cpu_count()} cores, python {sys.version.split()[0]}, "
           f"sqlite {sqlite3.sqlite_version}, {time.strftime('%Y-%m-%d %H:%M')}", flush=True)
     if not args.skip_real:
         data = SHARED / "data"
-        case("real", [data / "arxiv_2025_2026.jsonl.gz", data / "hf_daily_papers.jsonl.gz"], expect=80317)
+        real = [data / "arxiv_2025_2026.jsonl.gz", data / "hf_daily_papers.jsonl.gz"]
+        case("real", real, expect=80317, before=before)
     if not args.skip_synthetic:
         synth = OUT / f"synthetic-{args.papers}.jsonl"
         OUT.mkdir(parents=True, exist_ok=True)
@@ -182,7 +194,7 @@ def main() -> None:
         generate(synth, args.papers)
         size_mb = synth.stat().st_size / 2**20
         print(f"synthetic file {synth.name}: {size_mb:.0f} MB (ready in {time.perf_counter() - t:.0f} s)")
-        case("synthetic", [synth], expect=args.papers)
+        case("synthetic", [synth], expect=args.papers, before=before)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,20 @@ from pathlib import Path
 from dailypapers.ingest.parse import KIND_NAMES, PARSERS, RecordError, detect_kind
 from dailypapers.ingest.prefetch import prefetch
 from dailypapers.ingest.reader import InputFileError, iter_records
-from dailypapers.ingest.records import ParsedItem
+from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
 from dailypapers.progress import Progress
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
-from dailypapers.store.papers import UpsertResult, upsert_papers
+from dailypapers.store.papers import (
+    BULK_WAL_AUTOCHECKPOINT,
+    DEFAULT_WAL_AUTOCHECKPOINT,
+    NewPaperRows,
+    PreparedPaper,
+    UpsertResult,
+    set_wal_autocheckpoint,
+    upsert_papers,
+    upsert_prepared,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +66,21 @@ class ImportSummary:
 
 @dataclass
 class ParsedBatch:
-    items: list[ParsedItem]
+    papers: list[PaperRecord] | list[PreparedPaper]  # prepared (store.papers.NewPaperRows) when `prepared`
+    daily: list[DailyEntryRecord]
     rejections: list[Rejection]
     records: int
     format: str | None
+    prepared: bool = False
 
 
-def parse_batches(path: Path, batch_size: int) -> Iterator[ParsedBatch]:
-    """Read and parse one file into batches (no database work, so it can run in another process)."""
-    items: list[ParsedItem] = []
+def parse_batches(path: Path, batch_size: int, prepare: NewPaperRows | None = None) -> Iterator[ParsedBatch]:
+    """Read and parse one file into batches (no database work, so it can run in another process).
+
+    With `prepare` (SQLite), papers come as rows ready to insert, which takes that work off the writer.
+    """
+    papers: list = []
+    daily: list[DailyEntryRecord] = []
     rejections: list[Rejection] = []
     records = 0
     fmt: str | None = None
@@ -75,15 +90,19 @@ def parse_batches(path: Path, batch_size: int) -> Iterator[ParsedBatch]:
             if raw.error:
                 raise RecordError(raw.error)
             kind = detect_kind(raw.obj)
-            items.append(PARSERS[kind](raw.obj))
+            item = PARSERS[kind](raw.obj)
             fmt = fmt or KIND_NAMES[kind]
         except RecordError as exc:
             rejections.append(Rejection(str(path), raw.line, str(exc)))
-        if len(items) >= batch_size:
-            yield ParsedBatch(items, rejections, records, fmt)
-            items, rejections, records = [], [], 0
-    if items or rejections or records:
-        yield ParsedBatch(items, rejections, records, fmt)
+        else:
+            papers.append(prepare(item.paper) if prepare else item.paper)
+            if item.daily is not None:
+                daily.append(item.daily)
+        if len(papers) >= batch_size:
+            yield ParsedBatch(papers, daily, rejections, records, fmt, prepare is not None)
+            papers, daily, rejections, records = [], [], [], 0
+    if papers or rejections or records:
+        yield ParsedBatch(papers, daily, rejections, records, fmt, prepare is not None)
 
 
 def import_files(
@@ -97,15 +116,21 @@ def import_files(
     """Import files in order. With `parallel`, a child process parses while this one writes (2 cores, ~2x)."""
     summary = ImportSummary()
     batch_size = batch_size or db.settings.import_batch_size
-    with Progress("import", unit="papers", stream=progress_stream) as progress:
-        for path in map(Path, paths):
-            batches = prefetch(parse_batches, path, batch_size) if parallel else parse_batches(path, batch_size)
-            try:
-                for batch in batches:
-                    _apply(db, path, batch, summary, progress, on_reject)
-            except InputFileError as exc:
-                summary.file_errors.append(str(exc))
-                log.error("%s", exc)
+    prepare = NewPaperRows(db.engine.dialect) if NewPaperRows.supports(db.engine.dialect) else None
+    try:
+        with Progress("import", unit="papers", stream=progress_stream) as progress:
+            for path in map(Path, paths):
+                args = (path, batch_size, prepare)
+                batches = prefetch(parse_batches, *args) if parallel else parse_batches(*args)
+                try:
+                    for batch in batches:
+                        _apply(db, path, batch, summary, progress, on_reject)
+                except InputFileError as exc:
+                    summary.file_errors.append(str(exc))
+                    log.error("%s", exc)
+    finally:
+        with db.connect() as conn:
+            set_wal_autocheckpoint(conn, DEFAULT_WAL_AUTOCHECKPOINT)
     return summary
 
 
@@ -118,16 +143,17 @@ def _apply(db: Database, path: Path, batch: ParsedBatch, summary: ImportSummary,
         summary.rejected.append(rejection)
         if on_reject:
             on_reject(rejection)
-    if batch.items:
-        _flush(db, batch.items, summary, progress)
+    if batch.papers:
+        _flush(db, batch, summary, progress)
 
 
-def _flush(db: Database, batch: list[ParsedItem], summary: ImportSummary, progress: Progress) -> None:
+def _flush(db: Database, batch: ParsedBatch, summary: ImportSummary, progress: Progress) -> None:
     with db.write() as conn:
-        result, ids = upsert_papers(conn, [item.paper for item in batch])
-        entries = [item.daily for item in batch if item.daily is not None]
-        daily = upsert_daily_entries(conn, entries, ids)
+        set_wal_autocheckpoint(conn, BULK_WAL_AUTOCHECKPOINT)
+        upsert = upsert_prepared if batch.prepared else upsert_papers
+        result, ids = upsert(conn, batch.papers)
+        daily = upsert_daily_entries(conn, batch.daily, ids)
     summary.papers.add(result)
     summary.daily_new += daily.new
     summary.daily_updated += daily.updated
-    progress.update(len(batch), postfix=f"{summary.papers.new} new, {summary.papers.updated} updated")
+    progress.update(len(batch.papers), postfix=f"{summary.papers.new} new, {summary.papers.updated} updated")
