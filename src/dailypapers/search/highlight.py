@@ -15,11 +15,11 @@ from dailypapers.search.bm25 import fold, stems
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def _query_stems(words: Iterable[str]) -> set[str]:
-    return set(stems([fold(w) for w in words if w]))
+def _query_stems(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(stems([fold(w) for w in words if w]))
 
 
-def _spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+def _spans(text: str, wanted: frozenset[str]) -> list[tuple[int, int]]:
     if not wanted or not text:
         return []
     lower = text.lower()
@@ -27,7 +27,7 @@ def _spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
         found = list(_WORD.finditer(text))
         stemmed = stems([fold(m.group()) for m in found])
         return [(m.start(), m.end()) for m, stem in zip(found, stemmed, strict=True) if stem in wanted]
-    # Stem each distinct word once, then find only the matching ones: a few Python objects per text, not per word.
+    # Stem each distinct word once (a regex of the matching forms would cost a compile per paper: slower).
     forms = list(set(_WORD.findall(lower)))
     matching = {f for f, stem in zip(forms, stems(forms), strict=True) if stem in wanted}
     if not matching:
@@ -49,13 +49,21 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
 
 def mark(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> str:
     """`text[start:end]` HTML-escaped, with each word matching one of `words` (ignoring endings) in <mark>."""
+    return _mark(text, _query_stems(words), start, end)
+
+
+def _mark(text: str, wanted: frozenset[str], start: int = 0, end: int | None = None) -> str:
     end = len(text) if end is None else end
-    return _marked(text, _spans(text, _query_stems(words)), start, end)
+    return _marked(text, _spans(text, wanted), start, end)
 
 
 def snippet(text: str, words: Iterable[str], width: int = 280) -> str:
     """The `width`-character window of `text` holding the most matches, marked; … where it was cut."""
-    spans = _spans(text, _query_stems(words))
+    return _snippet(text, _query_stems(words), width)
+
+
+def _snippet(text: str, wanted: frozenset[str], width: int = 280) -> str:
+    spans = _spans(text, wanted)
     if len(text) <= width:
         return _marked(text, spans, 0, len(text))
     starts = [s for s, _ in spans]
@@ -78,9 +86,9 @@ def snippet(text: str, words: Iterable[str], width: int = 280) -> str:
 
 
 def highlights(paper: dict, words: Iterable[str]) -> dict[str, str]:
-    words = list(words)
+    wanted = _query_stems(words)
     return {
-        "title": mark(paper.get("title") or "", words),
-        "abstract": snippet(paper.get("abstract") or "", words),
-        "authors": mark(paper.get("authors_text") or "", words),
+        "title": _mark(paper.get("title") or "", wanted),
+        "abstract": _snippet(paper.get("abstract") or "", wanted),
+        "authors": _mark(paper.get("authors_text") or "", wanted),
     }
