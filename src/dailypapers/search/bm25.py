@@ -16,7 +16,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,11 +190,11 @@ class Bm25Index:
                    np.zeros(0, np.int64), 0.0, {})
 
     @classmethod
-    def build(cls, docs: Iterable[Document], progress=None) -> Bm25Index:
-        """A fresh index of `docs` (streamed in chunks; `progress(n)` is called with each chunk's size)."""
-        return cls.empty().with_changes(docs, progress=progress)
+    def build(cls, docs: Iterable[Document]) -> Bm25Index:
+        """A fresh index of `docs` (streamed, analysed in chunks)."""
+        return cls.empty().with_changes(docs)
 
-    def with_changes(self, added: Iterable[Document], removed: Iterable[int] = (), progress=None) -> Bm25Index:
+    def with_changes(self, added: Iterable[Document], removed: Iterable[int] = ()) -> Bm25Index:
         """A new snapshot in which `removed` paper ids no longer match and `added` documents do (a paper already
         here is replaced). This snapshot is left as it was, so readers holding it are unaffected."""
         position = dict(self.position)
@@ -209,8 +209,6 @@ class Bm25Index:
 
         def flush() -> None:
             batches.append(_analyse(self.terms, chunk, start + sum(len(b.paper_ids) for b in batches)))
-            if progress is not None:
-                progress(len(chunk))
             chunk.clear()
 
         for doc in added:
@@ -247,28 +245,26 @@ class Bm25Index:
         idf = math.log((n - df + 0.5) / (df + 0.5))
         return idf if idf > 0 else IDF_FLOOR
 
-    def _matching(self, tid: int) -> list[np.ndarray]:
-        out = []
+    def _postings(self, tid: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(positions, saturated frequencies) of term `tid`, one pair per segment holding it."""
+        if tid >= len(self.doc_freq):  # a term added to the shared vocabulary after this snapshot
+            return
         for seg in self.segments:
             a, b = seg.span(tid)
             if a < b:
-                out.append(seg.doc[a:b])
-        return out
+                yield seg.doc[a:b], seg.tf[a:b]
 
     def scores(self, words: Sequence[str], excluded: Sequence[str] = ()) -> np.ndarray:
         """BM25 of every position for the OR of `words` (each occurrence counts, as each OR-ed word does in an FTS5
         query); 0 where none matches, where a word of `excluded` occurs, and at dead positions."""
         out = np.zeros(len(self.paper_ids), dtype=np.float32)
         for tid in self.terms.ids(list(words), add=False):
-            if tid >= len(self.doc_freq):
-                continue
-            idf = np.float32(self._idf(tid))
-            for seg in self.segments:
-                a, b = seg.span(tid)
-                if a < b:
-                    out[seg.doc[a:b]] += idf * seg.tf[a:b]
+            postings = list(self._postings(tid))
+            idf = np.float32(self._idf(tid)) if postings else 0
+            for docs, tf in postings:
+                out[docs] += idf * tf
         for tid in self.terms.ids(list(excluded), add=False):
-            for docs in self._matching(tid) if tid < len(self.doc_freq) else ():
+            for docs, _tf in self._postings(tid):
                 out[docs] = 0
         out[~self.alive] = 0
         return out

@@ -288,14 +288,14 @@ def changed_paper_ids(conn: sa.Connection, after_seq: int, upto_seq: int) -> set
 
 
 TextRow = tuple[int, str, str, str]  # id, title, abstract, authors_text
+_TEXT_COLS = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text)
 
 
 def paper_texts(conn: sa.Connection, after_id: int, upto_id: int, chunk: int = 5000) -> Iterator[list[TextRow]]:
     """The searchable text of papers with after_id < id <= upto_id, in id order, `chunk` rows at a time (each
     chunk is its own short query, so a long index build never holds a read transaction open)."""
-    cols = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text)
     while True:
-        stmt = sa.select(*cols).where(papers.c.id > after_id, papers.c.id <= upto_id).order_by(papers.c.id)
+        stmt = sa.select(*_TEXT_COLS).where(papers.c.id > after_id, papers.c.id <= upto_id).order_by(papers.c.id)
         rows = [tuple(r) for r in conn.execute(stmt.limit(chunk))]
         if not rows:
             return
@@ -304,9 +304,8 @@ def paper_texts(conn: sa.Connection, after_id: int, upto_id: int, chunk: int = 5
 
 
 def paper_texts_by_id(conn: sa.Connection, ids: Sequence[int]) -> list[TextRow]:
-    cols = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text)
     out: list[TextRow] = []
     ids = sorted(ids)
     for n in range(0, len(ids), 500):
-        out.extend(tuple(r) for r in conn.execute(sa.select(*cols).where(papers.c.id.in_(ids[n : n + 500]))))
+        out.extend(tuple(r) for r in conn.execute(sa.select(*_TEXT_COLS).where(papers.c.id.in_(ids[n : n + 500]))))
     return out
