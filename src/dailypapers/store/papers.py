@@ -93,7 +93,7 @@ def _row_values(merged: dict) -> dict:
 
 
 def _existing_rows(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, dict]:
-    cols = [papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.categories, papers.c.authors_text] + [
+    cols = [papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.categories] + [
         papers.c[name] for name in CONTENT_FIELDS if name != "categories"
     ]
     rows = conn.execute(sa.select(*cols).where(papers.c.arxiv_id.in_(list(arxiv_ids)))).mappings()
@@ -142,11 +142,13 @@ def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[
             )
         elif digest != old["content_hash"]:
             updates.append({**_row_values(merged), "_id": old["id"], "content_hash": digest, "modified_at": now,
-                            "_categories": merged.get("categories") or [], "_old": old})
+                            "_categories": merged.get("categories") or []})
     if inserts:
         insert_many(conn, papers, inserts)
     if updates:
-        _update_rows(conn, updates)
+        # Naming the text columns costs nothing when they are unchanged: the full-text trigger compares old and new.
+        stmt = papers.update().where(papers.c.id == sa.bindparam("_id"))
+        conn.execute(stmt, [{k: v for k, v in u.items() if k != "_categories"} for u in updates])
     ids = {a: row["id"] for a, row in existing.items()}
     if inserts:
         new_ids = _ids_for(conn, [r["arxiv_id"] for r in inserts])
@@ -155,24 +157,6 @@ def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[
             _index_new_rows(conn, min(new_ids.values()), max(new_ids.values()))
     _write_categories(conn, ids, inserts, updates)
     return result, ids
-
-
-_TEXT_COLUMNS = ("title", "abstract", "authors_text")
-
-
-def _update_rows(conn: sa.Connection, updates: list[dict]) -> None:
-    # SQLite's full-text update trigger re-tokenizes a row whenever an UPDATE sets its text columns, even to the same
-    # values; most updates (upvotes, AI summary, links from curated sources) leave the text alone, so they skip them.
-    stmt = papers.update().where(papers.c.id == sa.bindparam("_id"))
-    full, rest = [], []
-    for u in updates:
-        old = u["_old"]
-        same_text = conn.dialect.name == "sqlite" and all(u[c] == old[c] for c in _TEXT_COLUMNS)
-        drop = ("_categories", "_old", *_TEXT_COLUMNS) if same_text else ("_categories", "_old")
-        (rest if same_text else full).append({k: v for k, v in u.items() if k not in drop})
-    for group in (full, rest):
-        if group:
-            conn.execute(stmt, group)
 
 
 def _index_new_rows(conn: sa.Connection, lo: int, hi: int) -> None:
