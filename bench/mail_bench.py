@@ -24,8 +24,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from dailypapers.config import Settings
-from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
 from dailypapers.mail.sender import send_period
+from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
 from dailypapers.store.papers import upsert_papers

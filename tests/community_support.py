@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from dailypapers.community import passwords
-from dailypapers.ingest.records import PaperRecord
+from dailypapers.records import PaperRecord
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
 from dailypapers.store.papers import utcnow

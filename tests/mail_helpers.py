@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
+from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.store import subscriptions as sstore
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from dailypapers.harvest.sync import SyncFailed, run_sync
-from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
+from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.store import harvest as harvest_store
 from dailypapers.store.daily import papers_on_day, upsert_daily_entries
 from dailypapers.store.papers import count_papers, upsert_papers

@@ -96,7 +96,7 @@ def test_scheduler_backfills_an_empty_database_at_once_and_only_then(db, setting
     assert [c["trigger"] for c in calls] == ["serve"]
     assert not sched.alive
     # A database that already has papers waits for the daily slot instead.
-    from dailypapers.ingest.records import PaperRecord
+    from dailypapers.records import PaperRecord
     from dailypapers.store.papers import upsert_papers
 
     with db.write() as conn:

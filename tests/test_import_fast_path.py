@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from dailypapers.config import Settings
 from dailypapers.ingest.export import export_lines
 from dailypapers.ingest.importer import import_files, parse_batches
-from dailypapers.ingest.records import PaperRecord
+from dailypapers.records import PaperRecord
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
 from dailypapers.store.papers import NewPaperRows, upsert_papers, upsert_prepared

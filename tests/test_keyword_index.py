@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from dailypapers.config import Settings
-from dailypapers.ingest.records import PaperRecord
+from dailypapers.records import PaperRecord
 from dailypapers.search import bm25, keyword_index, search_papers
 from dailypapers.search.keyword_index import KeywordIndex
 from dailypapers.store import search as store

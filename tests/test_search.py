@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from dailypapers.config import Settings
-from dailypapers.ingest.records import PaperRecord
+from dailypapers.records import PaperRecord
 from dailypapers.search import search_papers, similar_papers
 from dailypapers.search.indexer import index_missing
 from dailypapers.store import vectors as vector_store

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from dailypapers.config import Settings
-from dailypapers.ingest.records import PaperRecord
+from dailypapers.records import PaperRecord
 from dailypapers.search.evaluate import query_metrics
 from dailypapers.store import vectors as vector_store
 from dailypapers.store.papers import upsert_papers

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from dailypapers.ingest.records import PaperRecord
+from dailypapers.records import PaperRecord
 from dailypapers.search import search_papers
 from dailypapers.store import search as store
 from dailypapers.store.papers import upsert_papers

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from dailypapers.config import Settings
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
+from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.store import daily as daily_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store

@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from dailypapers.config import ConfigError, Settings
 from dailypapers.harvest.announce import listing_day
-from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
 from dailypapers.progress import Progress
+from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.sources import oai_pmh, rss
 from dailypapers.sources.http import MIN_SPACING_S, ArxivUnavailable, PoliteClient
 from dailypapers.sources.oai_pmh import BadResumptionToken, OaiError, OaiRecord

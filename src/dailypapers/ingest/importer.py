@@ -14,8 +14,8 @@ from pathlib import Path
 from dailypapers.ingest.parse import KIND_NAMES, PARSERS, RecordError, detect_kind
 from dailypapers.ingest.prefetch import prefetch
 from dailypapers.ingest.reader import InputFileError, iter_records
-from dailypapers.ingest.records import DailyEntryRecord, PaperRecord
 from dailypapers.progress import Progress
+from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
 from dailypapers.store.papers import (

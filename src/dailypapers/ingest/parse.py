@@ -7,8 +7,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.ingest.records import DailyEntryRecord, PaperRecord, ParsedItem, clean_text
+from dailypapers.ingest.records import ParsedItem
 from dailypapers.links import extract_links
+from dailypapers.records import DailyEntryRecord, PaperRecord, clean_text, split_authors
 
 EXPORT_TYPE = "dailypapers.paper"
 
@@ -93,20 +94,6 @@ def _rfc2822(value: Any, field: str) -> datetime:
     if dt.tzinfo is not None:
         dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
-
-
-def split_authors(text: str) -> list[str]:
-    """arXiv author strings: 'A, B and C' (Kaggle) — commas and a final 'and' separate names."""
-    text = clean_text(text) or ""
-    parts: list[str] = []
-    for chunk in text.split(","):
-        for name in chunk.split(" and "):
-            name = name.strip()
-            if name.startswith("and "):
-                name = name[4:]
-            if name:
-                parts.append(name)
-    return parts
 
 
 def _kaggle_authors(obj: dict) -> list[str]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from dailypapers.config import Settings
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.ingest.records import PaperRecord, clean_text
+from dailypapers.records import PaperRecord, clean_text
 from dailypapers.sources.http import ArxivUnavailable, PoliteClient
 from dailypapers.sources.xmlparse import SourceFormatError, parse_xml, text_of
 

@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.ingest.parse import split_authors
-from dailypapers.ingest.records import PaperRecord, clean_text
+from dailypapers.records import PaperRecord, clean_text, split_authors
 from dailypapers.sources.http import ArxivUnavailable, PoliteClient
 from dailypapers.sources.xmlparse import SourceFormatError, parse_xml, text_of
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dailypapers.ingest.records import DailyEntryRecord
+from dailypapers.records import DailyEntryRecord
 from dailypapers.store.schema import daily_entries, papers
 
 _ENTRY_FIELDS = ("day", "submitted_at", "submitter_name", "submitter_username", "source", "comment")

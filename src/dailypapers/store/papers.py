@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dailypapers.ingest.records import PaperRecord
+from dailypapers.records import PaperRecord
 from dailypapers.store.schema import paper_categories, papers
 
 # Columns a source may set; their merged values make up the content hash.
