@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dailypapers.ids import InvalidArxivId
 from dailypapers.web.periods import BadParameter
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BadParameter)
     async def bad_parameter(request: Request, exc: BadParameter):
         return error_response(request, exc.status, str(exc), exc.param)
+
+    @app.exception_handler(InvalidArxivId)
+    async def bad_arxiv_id(request: Request, exc: InvalidArxivId):  # only path ids get this far
+        return error_response(request, 400, f"path parameter 'arxiv_id': {exc}", "arxiv_id")
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

@@ -18,6 +18,7 @@ from dailypapers.web.auth import (
     set_session_cookie,
 )
 from dailypapers.web.deps import get_db, get_settings, templates
+from dailypapers.web.inputs import RowIdPath
 
 router = APIRouter(include_in_schema=False)
 RESET_SENT = ("If an account uses that address, a link to reset its password is on its way. "
@@ -125,7 +126,7 @@ def create_token(request: Request, name: str = Form(""), user: dict = Depends(re
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(csrf_protect)])
-def revoke_token(request: Request, token_id: int, user: dict = Depends(require_user)):
+def revoke_token(request: Request, token_id: RowIdPath, user: dict = Depends(require_user)):
     accounts.revoke_api_token(get_db(request), user["id"], token_id)
     return RedirectResponse("/account", status_code=303)
 

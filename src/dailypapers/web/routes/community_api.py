@@ -6,8 +6,6 @@ plus the `X-CSRF-Token` header (what the site's own JavaScript does).
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 
@@ -17,6 +15,7 @@ from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
 from dailypapers.web.auth import client_ip, csrf_protect, require_user
 from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.inputs import BeforeQuery, RowIdPath, json_object, row_id_field, text_field
 from dailypapers.web.routes.community_papers import visible_paper
 
 router = APIRouter(prefix="/api", tags=["community"], dependencies=[Depends(csrf_protect)])
@@ -26,13 +25,7 @@ async def _payload(request: Request) -> dict:
     """The request body as a dict: JSON object or form fields."""
     ctype = request.headers.get("content-type", "")
     if "json" in ctype:
-        try:
-            data = json.loads(await request.body() or b"{}")
-        except ValueError as exc:
-            raise HTTPException(400, f"request body: not valid JSON ({exc})") from None
-        if not isinstance(data, dict):
-            raise HTTPException(400, "request body: expected a JSON object")
-        return data
+        return json_object(await request.body())
     if "form" in ctype:
         return dict(await request.form())
     return {}
@@ -70,7 +63,7 @@ def _submit(request: Request, data: dict):
     db, settings = get_db(request), get_settings(request)
     ratelimit.check(db, settings, "submit", account=str(user["id"]), ip=client_ip(request), user=user)
     try:
-        done = submissions.submit(db, settings, user, str(data.get("paper_id") or ""), data.get("comment"))
+        done = submissions.submit(db, settings, user, text_field(data, "paper_id"), text_field(data, "comment"))
     except submissions.SubmissionRefused as exc:
         return JSONResponse({"detail": exc.message, "rule": exc.rule}, status_code=422)
     return {"arxivId": done.arxiv_id, "day": done.day, "title": done.title}
@@ -108,13 +101,10 @@ def _post_comment(request: Request, paper_id: str, data: dict):
     paper = visible_paper(request, paper_id)
     db, settings = get_db(request), get_settings(request)
     ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
-    parent = data.get("parentId", data.get("parent_id"))
+    key = "parentId" if "parentId" in data else "parent_id"
+    parent = row_id_field(data.get(key), key)
     try:
-        parent = int(parent) if parent not in (None, "") else None
-    except (TypeError, ValueError):
-        raise HTTPException(400, f"field 'parentId': not a number: {parent!r}") from None
-    try:
-        cid = comment_logic.post(db, paper["id"], user, str(data.get("body") or ""), parent)
+        cid = comment_logic.post(db, paper["id"], user, text_field(data, "body"), parent)
     except comment_logic.CommentError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     with db.connect() as conn:
@@ -122,7 +112,7 @@ def _post_comment(request: Request, paper_id: str, data: dict):
 
 
 @router.patch("/comments/{comment_id}")
-async def edit_comment(request: Request, comment_id: int):
+async def edit_comment(request: Request, comment_id: RowIdPath):
     """Edit your own comment. Field: `body`."""
     data = await _payload(request)
     from starlette.concurrency import run_in_threadpool
@@ -130,7 +120,7 @@ async def edit_comment(request: Request, comment_id: int):
     def work():
         user = require_user(request)
         try:
-            return _comment_json(comment_logic.edit(get_db(request), comment_id, user, str(data.get("body") or "")))
+            return _comment_json(comment_logic.edit(get_db(request), comment_id, user, text_field(data, "body")))
         except comment_logic.CommentError as exc:
             raise HTTPException(exc.status, str(exc)) from None
 
@@ -138,7 +128,7 @@ async def edit_comment(request: Request, comment_id: int):
 
 
 @router.delete("/comments/{comment_id}")
-def delete_comment(request: Request, comment_id: int, reason: str = "", user: dict = Depends(require_user)):
+def delete_comment(request: Request, comment_id: RowIdPath, reason: str = "", user: dict = Depends(require_user)):
     """Delete your own comment; moderators delete any (publicly logged)."""
     try:
         comment_logic.delete(get_db(request), comment_id, user, reason)
@@ -156,7 +146,7 @@ def me(request: Request):
 
 
 @router.get("/moderation/log")
-def moderation_log(request: Request, before: int | None = None, limit: int = 100):
+def moderation_log(request: Request, before: BeforeQuery = None, limit: int = 100):
     """The public moderation log, newest first (`before` = an entry id for the next page)."""
     if not 1 <= limit <= 500:
         raise HTTPException(400, f"query parameter 'limit': between 1 and 500, got {limit}")

@@ -12,6 +12,7 @@ from dailypapers.store import comments as comment_store
 from dailypapers.store import submissions as sub_store
 from dailypapers.web.auth import client_ip, csrf_protect, current_user, require_user, safe_next
 from dailypapers.web.deps import get_db, get_settings, templates
+from dailypapers.web.inputs import RowIdPath, row_id_field
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,10 +94,7 @@ def post_comment(request: Request, arxiv_id: str, body: str = Form(""), parent_i
     paper = visible_paper(request, arxiv_id)
     db, settings = get_db(request), get_settings(request)
     ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
-    try:
-        parent = int(parent_id) if parent_id.strip() else None
-    except ValueError:
-        raise HTTPException(400, f"form field 'parent_id': not a number: {parent_id!r}") from None
+    parent = row_id_field(parent_id.strip(), "parent_id")
     try:
         cid = comment_logic.post(db, paper["id"], user, body, parent)
     except comment_logic.CommentError as exc:
@@ -122,7 +120,7 @@ def _paper_arxiv_id(request: Request, paper_id: int) -> str:
 
 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, comment_id: int, user: dict = Depends(require_user)):
+def edit_form(request: Request, comment_id: RowIdPath, user: dict = Depends(require_user)):
     comment = _comment_or_404(request, comment_id)
     if comment["user_id"] != user["id"]:
         raise HTTPException(403, "you can edit only your own comments")
@@ -131,7 +129,7 @@ def edit_form(request: Request, comment_id: int, user: dict = Depends(require_us
 
 
 @router.post("/comments/{comment_id}/edit", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def edit(request: Request, comment_id: int, body: str = Form(""), user: dict = Depends(require_user)):
+def edit(request: Request, comment_id: RowIdPath, body: str = Form(""), user: dict = Depends(require_user)):
     try:
         comment = comment_logic.edit(get_db(request), comment_id, user, body)
     except comment_logic.CommentError as exc:
@@ -145,7 +143,7 @@ def edit(request: Request, comment_id: int, body: str = Form(""), user: dict = D
 
 
 @router.post("/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
-def delete(request: Request, comment_id: int, reason: str = Form(""), user: dict = Depends(require_user)):
+def delete(request: Request, comment_id: RowIdPath, reason: str = Form(""), user: dict = Depends(require_user)):
     try:
         comment = comment_logic.delete(get_db(request), comment_id, user, reason)
     except comment_logic.CommentError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -33,6 +33,7 @@ from dailypapers.store import subscriptions as sstore
 from dailypapers.web.auth import ROLE_RANK, current_user
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.errors import error_response
+from dailypapers.web.periods import BadParameter, parse_day
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -179,10 +180,10 @@ def manage(request: Request, token: str, frequency: str = Form("daily"), topics:
 
 
 def _preview_response(request: Request, sub: dict, day: str | None) -> HTMLResponse:
-    try:
-        when = date.fromisoformat(day) if day else None
-    except ValueError:
-        return error_response(request, 400, f"parameter 'date': not a YYYY-MM-DD date: {day!r}", "date")
+    try:  # the calendar's edges (year 1) would overflow the digest's date arithmetic
+        when = parse_day(day, "date").start if day else None
+    except BadParameter as exc:
+        return error_response(request, exc.status, str(exc), exc.param)
     _, message = preview(get_db(request), get_settings(request), sub, day=when)
     html = message.get_body(("html",)).get_content()
     return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})

@@ -12,6 +12,7 @@ from dailypapers.store import moderation as mod_store
 from dailypapers.store import users as user_store
 from dailypapers.web.auth import csrf_protect, require_role
 from dailypapers.web.deps import get_db, templates
+from dailypapers.web.inputs import BeforeQuery, RowIdPath
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,7 +26,7 @@ def _flag(value: str, field: str) -> bool:
 
 
 @router.get("/moderation", response_class=HTMLResponse)
-def log_page(request: Request, before: int | None = None):
+def log_page(request: Request, before: BeforeQuery = None):
     with get_db(request).connect() as conn:
         entries = mod_store.log_entries(conn, 100, before)
     older = entries[-1]["id"] if len(entries) == 100 else None
@@ -59,7 +60,7 @@ def suspend_user(request: Request, username: str = Form(""), suspended: str = Fo
 
 
 @router.post("/moderation/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
-def delete_comment(request: Request, comment_id: int, reason: str = Form(""),
+def delete_comment(request: Request, comment_id: RowIdPath, reason: str = Form(""),
                    user: dict = Depends(require_role("moderator"))):
     try:
         comment_logic.delete(get_db(request), comment_id, user, reason.strip())
