@@ -72,6 +72,9 @@ class Settings:
     community_mail_file: str = ""
     trending_window_days: int = 14
     page_cache_entries: int = 256
+    max_body_bytes: int = 1_048_576
+    rate_subscribe: str = "5/hour"
+    submission_lookup_wait_s: float = 3.0
     embedding_model: str = "minilm-int8"
     embedding_max_tokens: int = 256
     embedding_threads: int = 0

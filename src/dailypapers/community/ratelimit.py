@@ -3,7 +3,7 @@
 A limit is written "N/period" (period: second, minute, hour, day, or a number of seconds like "5/300s").
 Fixed windows: at most N events per key per window, so a burst across a window edge may reach 2N.
 Accounts younger than `new_account_hours` get N divided by `new_account_rate_divisor`; an IP gets
-N × `rate_ip_multiplier` for votes, comments and submissions (a lab shares one address), N for logins.
+N × `rate_ip_multiplier` for votes, comments, submissions and subscriptions (a lab shares one address), N for logins.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dailypapers.store.papers import utcnow
 
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(?:(\d+)\s*s|(second|minute|hour|day)s?)\s*$")
-ACTIONS = ("login", "vote", "comment", "submit")
+ACTIONS = ("login", "vote", "comment", "submit", "subscribe")
 
 
 @dataclass(frozen=True)

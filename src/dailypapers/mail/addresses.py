@@ -40,6 +40,12 @@ def normalize_email(raw: str, field: str = "email") -> str:
     return f"{local.lower()}@{domain}"
 
 
+def mailbox_key(address: str) -> str:
+    """The mailbox a normalized address delivers to, for rate limits: `+tag` sub-addresses are the same inbox."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
 def normalize_frequency(raw: str | None, field: str = "frequency") -> str:
     value = (raw or "daily").strip().lower()
     if value not in FREQUENCIES:

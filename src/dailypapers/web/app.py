@@ -89,6 +89,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         digest_schedule.install(app, settings, db)
 
+    from dailypapers.web import security
+
+    security.install(app, settings)  # outermost: proxy headers, body cap, security headers
+
     @app.get("/healthz", include_in_schema=False)
     def healthz():
         from dailypapers.search.engine import keyword_index_status

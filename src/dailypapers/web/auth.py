@@ -13,7 +13,6 @@ Templates get `current_user` and `csrf_token` from the context processor install
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import secrets
 
 from fastapi import FastAPI, HTTPException, Request
@@ -24,7 +23,7 @@ from dailypapers.community.ratelimit import RateLimited, check_settings
 from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import votes as vote_store
-from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.deps import get_db
 
 SESSION_COOKIE = "dp_session"
 CSRF_COOKIE = "dp_csrf"
@@ -40,40 +39,14 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _trusted(request: Request) -> bool:
-    host = request.client.host if request.client else None
-    if not host:
-        return False
-    trusted = get_settings(request).trusted_proxies
-    if "*" in trusted or host in trusted:
-        return True
-    try:
-        addr = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    for entry in trusted:
-        try:
-            if addr in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
 def client_ip(request: Request) -> str:
-    """The client address; X-Forwarded-For is believed only from a trusted proxy (`trusted_proxies`)."""
-    host = request.client.host if request.client else "unknown"
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and _trusted(request):
-        return forwarded.split(",")[-1].strip() or host
-    return host
+    """The client address, which the proxy-headers middleware has already taken from X-Forwarded-For when (and
+    only when) the peer is one of `trusted_proxies` (web/security.py)."""
+    return request.client.host if request.client else "unknown"
 
 
 def is_https(request: Request) -> bool:
-    if request.url.scheme == "https":
-        return True
-    proto = request.headers.get("x-forwarded-proto", "")
-    return proto.split(",")[0].strip().lower() == "https" and _trusted(request)
+    return request.url.scheme == "https"  # X-Forwarded-Proto from a trusted proxy already applied
 
 
 def _bearer(request: Request) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
@@ -31,6 +32,12 @@ async def _payload(request: Request) -> dict:
     return {}
 
 
+async def _authenticated_payload(request: Request) -> dict:
+    """The body, read only once the caller is known: anonymous bodies are refused unread (401)."""
+    await run_in_threadpool(require_user, request)
+    return await _payload(request)
+
+
 def _vote(request: Request, paper_id: str, action: str, user: dict) -> dict:
     paper = visible_paper(request, paper_id)
     result = votes.change(get_db(request), get_settings(request), user, paper["id"], action, client_ip(request))
@@ -52,9 +59,7 @@ def remove_upvote(request: Request, paper_id: str, user: dict = Depends(require_
 @router.post("/papers/submit", status_code=201)
 async def submit(request: Request):
     """Put a paper on today's list. Fields: `paper_id` (arXiv id or link), optional `comment`."""
-    data = await _payload(request)
-    from starlette.concurrency import run_in_threadpool
-
+    data = await _authenticated_payload(request)
     return await run_in_threadpool(_submit, request, data)
 
 
@@ -90,9 +95,7 @@ def list_comments(request: Request, paper_id: str):
 @router.post("/papers/{paper_id:path}/comments", status_code=201)
 async def post_comment(request: Request, paper_id: str):
     """Comment on a paper. Fields: `body` (Markdown), optional `parentId` to reply."""
-    data = await _payload(request)
-    from starlette.concurrency import run_in_threadpool
-
+    data = await _authenticated_payload(request)
     return await run_in_threadpool(_post_comment, request, paper_id, data)
 
 
@@ -114,8 +117,7 @@ def _post_comment(request: Request, paper_id: str, data: dict):
 @router.patch("/comments/{comment_id}")
 async def edit_comment(request: Request, comment_id: RowIdPath):
     """Edit your own comment. Field: `body`."""
-    data = await _payload(request)
-    from starlette.concurrency import run_in_threadpool
+    data = await _authenticated_payload(request)
 
     def work():
         user = require_user(request)

@@ -16,11 +16,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from dailypapers.community import ratelimit
 from dailypapers.config import Settings
 from dailypapers.mail.addresses import (
     FREQUENCIES,
     InvalidInput,
     format_topics,
+    mailbox_key,
     normalize_email,
     normalize_frequency,
     parse_topics,
@@ -30,10 +32,11 @@ from dailypapers.mail.compose import confirmation_message
 from dailypapers.mail.sender import preview
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
-from dailypapers.web.auth import ROLE_RANK, current_user
+from dailypapers.web.auth import ROLE_RANK, client_ip, current_user
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.errors import error_response
 from dailypapers.web.periods import BadParameter, parse_day
+from dailypapers.web.security import MAIL_PREVIEW_CSP
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -79,8 +82,10 @@ def subscribe(request: Request, background: BackgroundTasks, email: str = Form("
         topic_list = parse_topics(topics)
     except InvalidInput as exc:
         return _page(request, "mail/subscribe.html", 422, form=form, frequencies=FREQUENCIES, error=str(exc))
-    settings = get_settings(request)
-    with get_db(request).write() as conn:
+    settings, db = get_settings(request), get_db(request)
+    # Each request may mail a stranger: per mailbox (+tags and capitals are one inbox) and per client address.
+    ratelimit.check(db, settings, "subscribe", account=f"mailbox:{mailbox_key(address)}", ip=client_ip(request))
+    with db.write() as conn:
         sub, needs_confirmation = sstore.subscribe(conn, address, freq, topic_list, _now())
     if needs_confirmation:
         background.add_task(_send_confirmation, settings, sub)
@@ -186,7 +191,8 @@ def _preview_response(request: Request, sub: dict, day: str | None) -> HTMLRespo
         return error_response(request, exc.status, str(exc), exc.param)
     _, message = preview(get_db(request), get_settings(request), sub, day=when)
     html = message.get_body(("html",)).get_content()
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex",
+                                       "Content-Security-Policy": MAIL_PREVIEW_CSP})
 
 
 @router.get("/subscription/{token}/preview", response_class=HTMLResponse)
