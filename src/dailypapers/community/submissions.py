@@ -32,7 +32,7 @@ MAX_COMMENT = 500
 
 class SubmissionRefused(ValueError):
     def __init__(self, rule: str, message: str) -> None:
-        super().__init__(f"{message} (rule: {rule})")
+        super().__init__(message)  # the rule is for programs (JSON `rule`), not part of what people read
         self.rule, self.message = rule, message
 
 
@@ -92,7 +92,18 @@ def _check_quota(conn: sa.Connection, settings: Settings, user: dict, now: datet
                                            f"{settings.submissions_per_day} per day")
 
 
-def submit(db: Database, settings: Settings, user: dict, paper_text: str, comment: str | None = None) -> Submitted:
+@dataclass
+class Prepared:
+    """A submission that passed every check that needs no arXiv look-up; `paper` is None when it needs one."""
+
+    arxiv_id: str
+    comment: str | None
+    paper: dict | None
+    at: datetime
+
+
+def prepare(db: Database, settings: Settings, user: dict, paper_text: str, comment: str | None = None) -> Prepared:
+    """Parse and check what can be checked locally, before any network call or write."""
     try:
         arxiv_id, _version = parse_arxiv_id(paper_text or "")
     except InvalidArxivId as exc:
@@ -103,21 +114,25 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
     now = utcnow()
     with db.connect() as conn:
         paper = sub_store.paper_by_arxiv_id(conn, arxiv_id)
-        if paper is not None:  # refuse early, before any network call or write
+        if paper is not None:
             _check_rules(conn, settings, user, arxiv_id, paper["published_at"], paper["hidden"], paper["id"], now)
         else:
             _check_quota(conn, settings, user, now)
-    record = None
-    if paper is None:
-        record = fetch_from_arxiv(arxiv_id, settings)
-        if record is None:
-            raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}")
+    return Prepared(arxiv_id, comment, paper, now)
+
+
+def complete(db: Database, settings: Settings, user: dict, prepared: Prepared,
+             record: PaperRecord | None = None) -> Submitted:
+    """Store the submission: `record` is arXiv's metadata when the hub did not have the paper."""
+    arxiv_id, paper, now = prepared.arxiv_id, prepared.paper, prepared.at
+    if paper is None and record is None:
+        raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}")
     entry = DailyEntryRecord(arxiv_id=arxiv_id, day=datetime.now(UTC).date(), submitted_at=now,
                              submitter_name=user.get("display_name") or user["username"],
-                             submitter_username=user["username"], source="submission", comment=comment)
+                             submitter_username=user["username"], source="submission", comment=prepared.comment)
     try:
         with db.write() as conn:
-            if record is not None:
+            if paper is None:
                 _result, ids = paper_store.upsert_papers(conn, [record])
             else:
                 ids = {arxiv_id: paper["id"]}
@@ -130,3 +145,11 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
     except sa.exc.IntegrityError:  # PostgreSQL: a concurrent submission of the same paper committed first
         raise SubmissionRefused("already_listed", f"arXiv:{arxiv_id} is already on a daily list") from None
     return Submitted(arxiv_id, ids[arxiv_id], entry.day.isoformat(), fresh["title"])
+
+
+def submit(db: Database, settings: Settings, user: dict, paper_text: str, comment: str | None = None) -> Submitted:
+    """Check, look the paper up on arXiv when needed (blocking: the web app waits on it only briefly, see
+    `dailypapers.community.arxiv_lookups`), and store."""
+    prepared = prepare(db, settings, user, paper_text, comment)
+    record = fetch_from_arxiv(prepared.arxiv_id, settings) if prepared.paper is None else None
+    return complete(db, settings, user, prepared, record)

@@ -89,7 +89,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         digest_schedule.install(app, settings, db)
 
-    from dailypapers.web import security
+    from dailypapers.web import security, submitting
+
+    submitting.install(app)  # submissions look papers up on arXiv off the request threads
 
     security.install(app, settings)  # outermost: proxy headers, body cap, security headers
 

@@ -14,6 +14,7 @@ from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
 from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
+from dailypapers.web import submitting
 from dailypapers.web.auth import client_ip, csrf_protect, require_user
 from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.inputs import BeforeQuery, RowIdPath, json_object, row_id_field, text_field
@@ -60,17 +61,17 @@ def remove_upvote(request: Request, paper_id: str, user: dict = Depends(require_
 async def submit(request: Request):
     """Put a paper on today's list. Fields: `paper_id` (arXiv id or link), optional `comment`."""
     data = await _authenticated_payload(request)
-    return await run_in_threadpool(_submit, request, data)
-
-
-def _submit(request: Request, data: dict):
-    user = require_user(request)
+    paper_text, comment = text_field(data, "paper_id"), text_field(data, "comment")
+    user = require_user(request)  # known already: no database call here
     db, settings = get_db(request), get_settings(request)
-    ratelimit.check(db, settings, "submit", account=str(user["id"]), ip=client_ip(request), user=user)
+    await run_in_threadpool(ratelimit.check, db, settings, "submit", account=str(user["id"]), ip=client_ip(request),
+                            user=user)
     try:
-        done = submissions.submit(db, settings, user, text_field(data, "paper_id"), text_field(data, "comment"))
+        done = await submitting.submit(request, user, paper_text, comment)
     except submissions.SubmissionRefused as exc:
         return JSONResponse({"detail": exc.message, "rule": exc.rule}, status_code=422)
+    if isinstance(done, submitting.Pending):
+        return JSONResponse({"arxivId": done.arxiv_id, "pending": True, "detail": done.message}, status_code=202)
     return {"arxivId": done.arxiv_id, "day": done.day, "title": done.title}
 
 

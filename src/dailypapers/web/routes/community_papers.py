@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.store import comments as comment_store
 from dailypapers.store import submissions as sub_store
+from dailypapers.web import submitting
 from dailypapers.web.auth import client_ip, csrf_protect, current_user, require_user, safe_next
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.inputs import RowIdPath, row_id_field
@@ -42,14 +44,18 @@ def submit_form(request: Request, user: dict = Depends(require_user)):
 
 
 @router.post("/submit", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def submit(request: Request, paper_id: str = Form(""), comment: str = Form(""), user: dict = Depends(require_user)):
+async def submit(request: Request, paper_id: str = Form(""), comment: str = Form(""),
+                 user: dict = Depends(require_user)):
     db, settings = get_db(request), get_settings(request)
-    ratelimit.check(db, settings, "submit", account=str(user["id"]), ip=client_ip(request), user=user)
+    await run_in_threadpool(ratelimit.check, db, settings, "submit", account=str(user["id"]), ip=client_ip(request),
+                            user=user)
     try:
-        done = submissions.submit(db, settings, user, paper_id, comment)
+        done = await submitting.submit(request, user, paper_id, comment)
     except submissions.SubmissionRefused as exc:
         return _page(request, "submit.html", {"error": exc.message, "rule": exc.rule, "settings": settings,
                                               "values": {"paper_id": paper_id, "comment": comment}}, 422)
+    if isinstance(done, submitting.Pending):
+        return _page(request, "message.html", {"title": "Submission pending", "message": done.message}, 202)
     return RedirectResponse(f"/papers/date/{done.day}#paper-{done.arxiv_id.replace('/', '-')}", status_code=303)
 
 
