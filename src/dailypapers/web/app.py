@@ -23,6 +23,7 @@ from dailypapers.web import errors
 from dailypapers.web.caching import PageCache, PageCacheMiddleware
 from dailypapers.web.head import HeadAsGetMiddleware
 from dailypapers.web.highlight import marked
+from dailypapers.web.options import OptionsMiddleware
 
 HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = [
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(OptionsMiddleware, router=app.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)

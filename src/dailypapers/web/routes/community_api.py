@@ -15,12 +15,13 @@ from dailypapers.community import ratelimit, submissions, votes
 from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
 from dailypapers.web import submitting
+from dailypapers.web.api_docs import COMMENT_BODY, ROW_ID, WRITE_ERRORS, json_body
 from dailypapers.web.auth import client_ip, csrf_protect, require_user
 from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.inputs import BeforeQuery, RowIdPath, json_object, row_id_field, text_field
 from dailypapers.web.routes.community_papers import visible_paper
 
-router = APIRouter(prefix="/api", tags=["community"], dependencies=[Depends(csrf_protect)])
+router = APIRouter(prefix="/api", tags=["community"], dependencies=[Depends(csrf_protect)], responses=WRITE_ERRORS)
 
 
 async def _payload(request: Request) -> dict:
@@ -57,7 +58,10 @@ def remove_upvote(request: Request, paper_id: str, user: dict = Depends(require_
     return _vote(request, paper_id, "remove", user)
 
 
-@router.post("/papers/submit", status_code=201)
+@router.post("/papers/submit", status_code=201, openapi_extra=json_body(
+    {"paper_id": {"type": "string", "minLength": 1, "maxLength": 500, "description": "arXiv id or link"},
+     "comment": {"type": "string", "maxLength": 500, "description": "Why read it (optional)"}}, ("paper_id",)),
+    responses={202: {"description": "arXiv did not answer in time: accepted, added when it answers"}})
 async def submit(request: Request):
     """Put a paper on today's list. Fields: `paper_id` (arXiv id or link), optional `comment`."""
     data = await _authenticated_payload(request)
@@ -93,7 +97,8 @@ def list_comments(request: Request, paper_id: str):
     return {"arxivId": paper["arxiv_id"], "numComments": count, "comments": [_comment_json(c) for c in thread]}
 
 
-@router.post("/papers/{paper_id:path}/comments", status_code=201)
+@router.post("/papers/{paper_id:path}/comments", status_code=201, openapi_extra=json_body(
+    {"body": COMMENT_BODY, "parentId": {**ROW_ID, "description": "The comment this replies to"}}, ("body",)))
 async def post_comment(request: Request, paper_id: str):
     """Comment on a paper. Fields: `body` (Markdown), optional `parentId` to reply."""
     data = await _authenticated_payload(request)
@@ -115,7 +120,7 @@ def _post_comment(request: Request, paper_id: str, data: dict):
         return _comment_json(comment_store.get_comment(conn, cid))
 
 
-@router.patch("/comments/{comment_id}")
+@router.patch("/comments/{comment_id}", openapi_extra=json_body({"body": COMMENT_BODY}, ("body",)))
 async def edit_comment(request: Request, comment_id: RowIdPath):
     """Edit your own comment. Field: `body`."""
     data = await _authenticated_payload(request)
