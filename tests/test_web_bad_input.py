@@ -13,7 +13,7 @@ from dailypapers.web.app import create_app
 from tests.community_support import add_paper, make_user
 from tests.mail_helpers import add_subscriber
 
-HUGE = str(2**63)  # one past SQLite's INTEGER range
+HUGE = str(2**63)  # one past SQLite's INTEGER range (PostgreSQL's ends at 2^31 - 1)
 HUGER = "9" * 40
 
 
@@ -44,7 +44,7 @@ def test_version_zero_is_a_4xx_naming_the_id(setup):
 
 def test_integers_beyond_64_bits_are_a_4xx_naming_the_parameter(setup, db):
     client, auth, _sub = setup
-    for value in (HUGE, HUGER, "-" + HUGE):
+    for value in (str(2**31), HUGE, HUGER, "-" + HUGE):  # 2^31: past PostgreSQL's INTEGER ids
         _named(client.get("/api/moderation/log", params={"before": value}), "before")
         _named(client.get("/moderation", params={"before": value}), "before")
         _named(client.patch(f"/api/comments/{value}", json={"body": "x"}, headers=auth), "comment_id")

@@ -14,7 +14,7 @@ NASTY = ["", " ", "0", "-1", "99999999999999999999", "1e9", "NaN", "null", "true
          "'; DROP TABLE papers; --", "<script>alert(1)</script>", "../../etc/passwd", "2025-02-30", "2025-W00",
          "9999-12-31", "0001-01-01", "0000-W01", "2025-13", "x" * 5000, "ü" * 100, "🙂", "\ud800", "%ff", "a/b",
          "2501.00012", "2501.00012v99", "cs.CL", "trending", "publishedAt", "keyword", "semantic", "hybrid",
-         "2401.00001v0", str(2**63), "-" + str(2**63), "9" * 40, "Infinity", "1e308"]
+         "2401.00001v0", str(2**31), str(2**63), "-" + str(2**63), "9" * 40, "Infinity", "1e308"]
 PARAMS = ["p", "page", "limit", "date", "week", "month", "sort", "category", "submitter", "q", "mode", "author",
           "since", "until", "cursor", "offset", "before", "email", "token"]
 

@@ -45,7 +45,7 @@ def test_error_answers_and_bodies_are_documented(client):
     body = submit["requestBody"]["content"]["application/json"]["schema"]
     assert body["required"] == ["paper_id"] and body["properties"]["comment"]["type"] == "string"
     comment = paths["/api/papers/{paper_id}/comments"]["post"]["requestBody"]["content"]["application/json"]
-    assert comment["schema"]["properties"]["parentId"]["maximum"] == 2**63 - 1
+    assert comment["schema"]["properties"]["parentId"]["maximum"] == 2**31 - 1
     assert "requestBody" in paths["/api/comments/{comment_id}"]["patch"]
 
 

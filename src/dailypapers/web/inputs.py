@@ -1,8 +1,8 @@
 """Checked inputs shared by routes: row ids that fit the database, JSON bodies, text fields.
 
-Each failure is a 400/422 that names the parameter or field, never an error deeper down: SQLite integers stop at
-2^63 - 1 (larger ones raise OverflowError in the driver), `json` recurses once per nesting level, and neither
-nh3 nor PostgreSQL accept a lone UTF-16 surrogate or a NUL character in text.
+Each failure is a 400/422 that names the parameter or field, never an error deeper down: id columns are INTEGER,
+32 bits on PostgreSQL (SQLite's driver overflows past 2^63 - 1), `json` recurses once per nesting level, and
+neither nh3 nor PostgreSQL accept a lone UTF-16 surrogate or a NUL character in text.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from fastapi import Path, Query
 
 from dailypapers.web.periods import BadParameter
 
-MAX_ROW_ID = 2**63 - 1
+MAX_ROW_ID = 2**31 - 1  # the id columns' range on both databases
 
-RowIdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A row id (1 to 2^63-1)")]
+RowIdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A row id (1 to 2^31-1)")]
 BeforeQuery = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="An entry id: show older entries")]
 
-_DIGITS = re.compile(r"^\s*\d{1,19}\s*$")
+_DIGITS = re.compile(r"^\s*\d{1,30}\s*$")
 
 
 def row_id_field(value: object, field: str) -> int | None:
