@@ -1,6 +1,7 @@
 """Submissions while arXiv hangs (issue 11, item 11): forty of them must not stall the site. A real uvicorn server,
 configured as `serve` runs it, submits unknown papers whose look-ups go to a local arXiv that never answers in
-time; every submission is answered quickly as pending, and /healthz and pages keep answering meanwhile."""
+time; every submission is answered quickly as pending, and /healthz and pages keep answering meanwhile. (Before,
+each submission held a worker thread until its look-up gave up, 15 s here: the forty took the whole thread pool.)"""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def hanging_arxiv():
 
 
 def test_forty_submissions_while_arxiv_hangs_do_not_stall_the_site(settings, db, hanging_arxiv):
-    settings = settings.replace(arxiv_api_url=hanging_arxiv.url + "/api/query", arxiv_timeout_s=5.0,
+    settings = settings.replace(arxiv_api_url=hanging_arxiv.url + "/api/query", arxiv_timeout_s=15.0,
                                 arxiv_max_retries=0, submission_lookup_wait_s=1.0, rate_submit="1000/hour",
                                 submissions_per_day=1000)
     add_paper(db, "2611.00001")
@@ -53,7 +54,7 @@ def test_forty_submissions_while_arxiv_hangs_do_not_stall_the_site(settings, db,
         for path in ("/healthz", "/", "/papers/2611.00001", "/api/daily_papers"):
             start = time.monotonic()
             r = httpx.get(base + path, timeout=10)
-            assert r.status_code == 200 and time.monotonic() - start < 3, (path, time.monotonic() - start)
+            assert r.status_code == 200 and time.monotonic() - start < 5, (path, time.monotonic() - start)
         for t in threads:
             t.join(30)
     assert len(answers) == BURST
