@@ -6,6 +6,7 @@ import csv
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -58,7 +59,8 @@ def import_subscribers(app: AppContext, csv_file: Path, confirmed: bool) -> None
         handle = csv_file.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise click.ClickException(f"{csv_file}: {exc.strerror}") from None
-    rows, errors, seen = [], 0, set()
+    rows: list[dict[str, Any]] = []
+    errors, seen = 0, set()
     with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("email",) if c not in (reader.fieldnames or [])]

@@ -51,7 +51,7 @@ def edit(db: Database, comment_id: int, user: dict, body: str) -> dict:
         if comment["user_id"] != user["id"]:
             raise CommentError(403, "comment", "you can edit only your own comments")
         comment_store.edit_comment(conn, comment_id, md, html)
-        return comment_store.get_comment(conn, comment_id)
+        return _own_or_404(conn, comment_id)
 
 
 def delete(db: Database, comment_id: int, user: dict, reason: str = "") -> dict:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import bisect
 import html
-import re
 from collections.abc import Iterable
 
-from dailypapers.search.bm25 import fold, stems
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from dailypapers.search.tokens import WORD_RE as _WORD
+from dailypapers.search.tokens import fold, stems
 
 
 def _query_stems(words: Iterable[str]) -> frozenset[str]:

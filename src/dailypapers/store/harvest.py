@@ -75,7 +75,7 @@ def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     result = conn.execute(harvest_runs.insert().values(
         trigger=trigger, backfill=backfill, status="running", started_at=now, heartbeat_at=now, host=host,
         pid=os.getpid()))
-    return result.inserted_primary_key[0]
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def update_run(conn: sa.Connection, run_id: int, **values) -> None:
@@ -135,9 +135,8 @@ def record_announcements(conn: sa.Connection, rows: Iterable[AnnouncementRow], p
     if not rows:
         return 0
     ids = {paper_ids[r.arxiv_id] for r in rows}
-    have = set(conn.execute(sa.select(arxiv_announcements.c.paper_id, arxiv_announcements.c.day)
-                            .where(arxiv_announcements.c.paper_id.in_(ids))).all())
-    have = {tuple(r) for r in have}
+    have = {tuple(r) for r in conn.execute(sa.select(arxiv_announcements.c.paper_id, arxiv_announcements.c.day)
+                                           .where(arxiv_announcements.c.paper_id.in_(ids)))}
     inserts, seen = [], set()
     for r in rows:
         key = (paper_ids[r.arxiv_id], r.day)

@@ -15,9 +15,8 @@ from dailypapers.store.schema import rate_limits
 def hit(conn: sa.Connection, key: str, window_start: int) -> int:
     """Count one event for `key` in the window starting at `window_start` (epoch seconds); returns the count."""
     ins = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(rate_limits)
-    stmt = ins.values(key=key[:200], window_start=window_start, count=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["key", "window_start"],
-                                      set_={"count": rate_limits.c.count + 1}).returning(rate_limits.c.count)
+    stmt = ins.values(key=key[:200], window_start=window_start, count=1).on_conflict_do_update(
+        index_elements=["key", "window_start"], set_={"count": rate_limits.c.count + 1}).returning(rate_limits.c.count)
     return conn.execute(stmt).scalar_one()
 
 

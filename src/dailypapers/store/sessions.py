@@ -60,7 +60,8 @@ def delete_user_sessions(conn: sa.Connection, user_id: int, keep_secret: str | N
 
 
 def count_user_sessions(conn: sa.Connection, user_id: int) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(sessions).where(sessions.c.user_id == user_id)).scalar()
+    return conn.execute(
+        sa.select(sa.func.count()).select_from(sessions).where(sessions.c.user_id == user_id)).scalar_one()
 
 
 def purge_expired_sessions(conn: sa.Connection) -> int:

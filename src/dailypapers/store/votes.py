@@ -47,7 +47,7 @@ def voted_paper_ids(conn: sa.Connection, user_id: int, paper_ids: Sequence[int] 
 
 
 def count_votes(conn: sa.Connection, paper_id: int) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(votes).where(votes.c.paper_id == paper_id)).scalar()
+    return conn.execute(sa.select(sa.func.count()).select_from(votes).where(votes.c.paper_id == paper_id)).scalar_one()
 
 
 def recount(conn: sa.Connection) -> int:

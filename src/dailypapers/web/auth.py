@@ -156,7 +156,8 @@ async def csrf_protect(request: Request) -> None:
         return  # no ambient credentials to abuse: the endpoint's own auth answers (401)
     sent = request.headers.get("x-csrf-token")
     if not sent and "form" in request.headers.get("content-type", ""):
-        sent = (await request.form()).get("csrf_token")
+        field = (await request.form()).get("csrf_token")
+        sent = field if isinstance(field, str) else None
     user = current_user(request)
     expected = user["csrf_token"] if user is not None else request.cookies.get(CSRF_COOKIE)
     if not sent or not expected or not hmac.compare_digest(str(sent), str(expected)):

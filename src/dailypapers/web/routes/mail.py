@@ -12,9 +12,10 @@ import hmac
 import json
 import logging
 from datetime import UTC, date, datetime
+from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from dailypapers.config import Settings
 from dailypapers.mail.addresses import (
@@ -178,7 +179,7 @@ def manage(request: Request, token: str, frequency: str = Form("daily"), topics:
                  form={"frequency": freq, "topics": format_topics(topic_list)})
 
 
-def _preview_response(request: Request, sub: dict, day: str | None) -> HTMLResponse:
+def _preview_response(request: Request, sub: dict, day: str | None) -> Response:
     try:
         when = date.fromisoformat(day) if day else None
     except ValueError:
@@ -248,32 +249,28 @@ async def bounce_webhook(request: Request):
 
 # -- admin ----------------------------------------------------------------------------------------------------------
 
-def _admin_allowed(request: Request, token: str | None) -> bool:
-    """Logged-in admins; or, for installs without accounts or for scripts, `?token=` with `mail_admin_token`."""
+def _admin_allowed(request: Request) -> bool:
     user = current_user(request)
-    if user is not None and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK["admin"]:
-        return True
-    secret = get_settings(request).mail_admin_token
-    return bool(secret and token) and hmac.compare_digest(token.encode(), secret.encode())
+    return user is not None and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK["admin"]
 
 
 @router.get("/admin/mail", response_class=HTMLResponse)
-def admin_page(request: Request, token: str | None = Query(None), page: int = Query(1, ge=1, le=100000)):
-    if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
+def admin_page(request: Request, page: int = Query(1, ge=1, le=100000)):
+    if not _admin_allowed(request):
+        return error_response(request, 403, "The mail admin page is for admins.")
     per_page = 100
     with get_db(request).connect() as conn:
-        ctx = {"periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
-               "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
-               "page": page, "per_page": per_page, "token": token}
-    return _page(request, "mail/admin.html", nav="admin", **{**ctx, "token": token or ""})
+        ctx: dict[str, Any] = {
+            "periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
+            "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
+            "page": page, "per_page": per_page}
+    return _page(request, "mail/admin.html", nav="admin", **ctx)
 
 
 @router.get("/admin/mail/preview", response_class=HTMLResponse)
-def admin_preview(request: Request, email: str = Query(...), token: str | None = Query(None),
-                  day: str | None = Query(None, alias="date")):
-    if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
+def admin_preview(request: Request, email: str = Query(...), day: str | None = Query(None, alias="date")):
+    if not _admin_allowed(request):
+        return error_response(request, 403, "The mail admin page is for admins.")
     try:
         address = normalize_email(email)
     except InvalidInput as exc:
