@@ -50,6 +50,7 @@ def test_query_metrics():
     assert query_metrics(["b", "a"], ["a", "b"])["nDCG@10"] == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_search_and_eval_commands(corpus, cli_env, tmp_path):
     r = _run(["index"], cli_env)
     assert r.returncode == 0, r.stderr
