@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from dailypapers.clock import utcnow
 from dailypapers.community import passwords
 from dailypapers.records import PaperRecord
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
-from dailypapers.store.papers import utcnow
 from dailypapers.web.app import create_app
 
 PASSWORD = "correct horse battery staple"

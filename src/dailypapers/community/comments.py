@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dailypapers.community.sanitize import MAX_COMMENT_CHARS, render_comment
+from dailypapers.roles import has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
 from dailypapers.store.db import Database
-
-MODERATOR_ROLES = ("moderator", "admin")
 
 
 class CommentError(ValueError):
@@ -59,7 +58,7 @@ def delete(db: Database, comment_id: int, user: dict, reason: str = "") -> dict:
     with db.write() as conn:
         comment = _own_or_404(conn, comment_id)
         own = comment["user_id"] == user["id"]
-        if not own and user["role"] not in MODERATOR_ROLES:
+        if not own and not has_role(user["role"], "moderator"):
             raise CommentError(403, "comment", "you can delete only your own comments")
         comment_store.delete_comment(conn, comment_id, user["id"])
         if not own:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from dailypapers.clock import utcnow
 from dailypapers.config import Settings
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.records import DailyEntryRecord, PaperRecord
@@ -25,7 +26,6 @@ from dailypapers.store import daily as daily_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store
 from dailypapers.store.db import Database
-from dailypapers.store.papers import utcnow
 
 log = logging.getLogger(__name__)
 MAX_COMMENT = 500
@@ -97,7 +97,7 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
         raise SubmissionRefused("comment", f"the comment is longer than {MAX_COMMENT} characters")
     now = utcnow()
     with db.connect() as conn:
-        paper = sub_store.paper_by_arxiv_id(conn, arxiv_id)
+        paper = paper_store.get_paper(conn, arxiv_id)
         if paper is not None:  # refuse early, before any network call or write
             _check_rules(conn, settings, user, arxiv_id, paper["published_at"], paper["hidden"], paper["id"], now)
         else:
@@ -115,7 +115,7 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
         with db.write() as conn:
             ids = paper_store.upsert_papers(conn, [record])[1] if record is not None else known_ids
             sub_store.lock_user(conn, user["id"])
-            fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id, lock=True)
+            fresh = paper_store.get_paper(conn, arxiv_id, lock=True)
             assert fresh is not None  # present before or upserted above, in this transaction; papers are never deleted
             # Checked again holding the locks: a concurrent submission may have won meanwhile.
             _check_rules(conn, settings, user, arxiv_id, fresh["published_at"], fresh["hidden"], fresh["id"], now)

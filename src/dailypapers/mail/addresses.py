@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 FREQUENCIES = ("daily", "weekly")
-TOPIC_KINDS = ("query", "category", "author")
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 200
 

@@ -18,7 +18,7 @@ from dailypapers.ranking import rank_trending
 from dailypapers.search import SearchPage, search_papers
 from dailypapers.store import listing
 from dailypapers.store.db import Database
-from dailypapers.store.schema import daily_entries, papers
+from dailypapers.store.schema import TOTAL_UPVOTES, daily_entries, papers
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _paper_rows(conn: sa.Connection, ids: list[int]) -> dict[int, dict[str, Any]
         return {}
     query = sa.select(papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.authors, papers.c.abstract,
                       papers.c.primary_category, papers.c.published_at,
-                      (papers.c.imported_upvotes + papers.c.vote_count).label("upvotes")).where(
+                      TOTAL_UPVOTES.label("upvotes")).where(
         papers.c.id.in_(ids), papers.c.hidden.is_(False))
     out = {}
     for r in conn.execute(query).mappings():

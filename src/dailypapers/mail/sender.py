@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from dailypapers.clock import utcnow
 from dailypapers.config import Settings
 from dailypapers.mail.backends import (
     MailBackend,
@@ -36,10 +37,6 @@ from dailypapers.store.db import Database
 log = logging.getLogger(__name__)
 
 HOST = socket.gethostname()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _dead(worker: str) -> bool:
@@ -117,7 +114,7 @@ def send_period(db: Database, settings: Settings, kind: str, day: date, backend:
     period = period_for(kind, day)
     report = SendReport(period.key)
     with db.write() as conn:
-        report.enqueued = dstore.enqueue(conn, period.key, kind, site_host(settings), _now())
+        report.enqueued = dstore.enqueue(conn, period.key, kind, site_host(settings), utcnow())
     if backend is not None:
         backends, own = [backend], False
     else:
@@ -134,7 +131,7 @@ def send_period(db: Database, settings: Settings, kind: str, day: date, backend:
     lease = timedelta(seconds=max(300.0, 3 * batch_size / settings.mail_rate if settings.mail_rate > 0 else 0))
     try:
         while run.error is None:
-            now = _now()
+            now = utcnow()
             with db.write() as conn:
                 dead = [w for w in dstore.live_claimers(conn, period.key, now) if _dead(w)]
                 with run.lock:
@@ -214,7 +211,7 @@ def _finish(run: _Run, row: dict, outcome: str, error: str, attempts: int, diges
             run.given_back.add(row["id"])
     with run.db.write() as conn:
         if outcome == "sent":
-            dstore.mark_sent(conn, row["id"], _now(), digest.subject, digest.paper_ids, attempts)
+            dstore.mark_sent(conn, row["id"], utcnow(), digest.subject, digest.paper_ids, attempts)
         elif outcome == "failed":
             dstore.mark_failed(conn, row["id"], error, attempts)
         elif outcome == "skipped":

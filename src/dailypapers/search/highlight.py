@@ -45,11 +45,6 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
     return "".join(out)
 
 
-def mark(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> str:
-    """`text[start:end]` HTML-escaped, with each word matching one of `words` (ignoring endings) in <mark>."""
-    return _mark(text, _query_stems(words), start, end)
-
-
 def _mark(text: str, wanted: frozenset[str], start: int = 0, end: int | None = None) -> str:
     end = len(text) if end is None else end
     return _marked(text, _spans(text, wanted), start, end)

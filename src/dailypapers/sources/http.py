@@ -58,10 +58,6 @@ class Gate:
 _GATE = Gate()
 
 
-def default_gate() -> Gate:
-    return _GATE
-
-
 def user_agent(settings: Settings) -> str:
     contact = settings.arxiv_contact.strip()
     base = f"dailypapers/{__version__} (self-hosted daily papers hub; https://pypi.org/project/dailypapers/"

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
 from dailypapers.store.schema import arxiv_announcements, daily_entries, harvest_checkpoints, harvest_runs, papers
 
 STALE_AFTER = timedelta(minutes=30)  # a running sync that has not written for this long is presumed dead
@@ -92,11 +92,6 @@ def finish_run(conn: sa.Connection, run_id: int, error: str | None = None) -> No
     update_run(conn, run_id, status="failed" if error else "ok", finished_at=utcnow(), error=error)
 
 
-def get_run(conn: sa.Connection, run_id: int) -> dict | None:
-    row = conn.execute(sa.select(harvest_runs).where(harvest_runs.c.id == run_id)).mappings().first()
-    return dict(row) if row else None
-
-
 def recent_runs(conn: sa.Connection, limit: int = 10) -> list[dict]:
     q = sa.select(harvest_runs).order_by(harvest_runs.c.started_at.desc(), harvest_runs.c.id.desc()).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
@@ -168,7 +163,3 @@ def new_on_arxiv(conn: sa.Connection, day: date, types: tuple[str, ...] = ("new"
     if limit:
         q = q.limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
-
-
-def latest_announcement_day(conn: sa.Connection) -> date | None:
-    return conn.execute(sa.select(sa.func.max(arxiv_announcements.c.day))).scalar()

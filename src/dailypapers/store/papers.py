@@ -10,11 +10,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from dailypapers.clock import utcnow  # also imported from here by store.vectors
 from dailypapers.records import PaperRecord
 from dailypapers.store.schema import paper_categories, papers
 
@@ -34,10 +34,6 @@ class UpsertResult:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def content_hash(row: dict) -> str:
@@ -331,8 +327,10 @@ def _write_categories(conn: sa.Connection, ids: dict[str, int], inserts: list[di
         insert_many(conn, paper_categories, rows)
 
 
-def get_paper(conn: sa.Connection, arxiv_id: str) -> dict | None:
-    row = conn.execute(sa.select(papers).where(papers.c.arxiv_id == arxiv_id)).mappings().first()
+def get_paper(conn: sa.Connection, arxiv_id: str, lock: bool = False) -> dict | None:
+    """The paper row; `lock` holds it (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock already does)."""
+    q = sa.select(papers).where(papers.c.arxiv_id == arxiv_id)
+    row = conn.execute(q.with_for_update() if lock else q).mappings().first()
     return dict(row) if row else None
 
 

@@ -25,9 +25,5 @@ def peek(conn: sa.Connection, key: str, window_start: int) -> int:
                                                              rate_limits.c.window_start == window_start)).scalar() or 0
 
 
-def reset(conn: sa.Connection, key: str) -> None:
-    conn.execute(rate_limits.delete().where(rate_limits.c.key == key[:200]))
-
-
 def purge_before(conn: sa.Connection, epoch: int) -> int:
     return conn.execute(rate_limits.delete().where(rate_limits.c.window_start < epoch)).rowcount

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
 from dailypapers.store.schema import api_tokens, password_resets, sessions, users
 
 # Refresh `last_seen_at` at most this often, so reading pages does not write on every request.
