@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from dailypapers.ranking import rank_trending
-from dailypapers.search import SearchPage, search_papers
+from dailypapers.search import search_papers
 from dailypapers.store import listing
 from dailypapers.store.db import Database
 from dailypapers.store.schema import TOTAL_UPVOTES, daily_entries, papers
@@ -106,17 +106,10 @@ class DigestContent:
 
     def _search(self, topic: dict[str, str], since: datetime) -> list[int]:
         kind, value = topic["kind"], topic["value"]
-        text = value if kind == "query" else ""
-
-        def search(mode: str) -> SearchPage:
-            return search_papers(self.db, text, mode=mode, since=since.date(), limit=self.topic_count * 4,
-                                 categories=[value] if kind == "category" else None,
-                                 author=value if kind == "author" else None)
-
-        page = search("hybrid")
-        if not page.hits and page.message and "unavailable" in page.message:
-            # No embedding model on this host: keyword matches are still worth mailing.
-            page = search("keyword")
+        # Hybrid search answers with keyword matches alone on a host without the embedding model.
+        page = search_papers(self.db, value if kind == "query" else "", mode="hybrid", since=since.date(),
+                             limit=self.topic_count * 4, categories=[value] if kind == "category" else None,
+                             author=value if kind == "author" else None)
         return [hit.paper["id"] for hit in page.hits]
 
     # -- papers -----------------------------------------------------------------------------------------------

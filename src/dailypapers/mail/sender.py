@@ -30,6 +30,8 @@ from dailypapers.mail.backends import (
 )
 from dailypapers.mail.compose import build_digest, digest_message, message_id, parsed, site_host
 from dailypapers.mail.content import DigestContent, Period, period_for
+from dailypapers.pacing import Gate
+from dailypapers.processes import process_alive
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
 from dailypapers.store.db import Database
@@ -45,16 +47,7 @@ def _dead(worker: str) -> bool:
     pid_text = rest.partition(":")[0]
     if host != HOST or not pid_text.isdigit():
         return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not process_alive(int(pid_text))
 
 
 @dataclass
@@ -79,18 +72,11 @@ class _RateLimiter:
 
     def __init__(self, per_second: float) -> None:
         self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.next_at = time.monotonic()
-        self.lock = threading.Lock()
+        self.gate = Gate()
 
     def wait(self) -> None:
-        if not self.interval:
-            return
-        with self.lock:
-            now = time.monotonic()
-            slot = max(now, self.next_at)
-            self.next_at = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
+        if self.interval:
+            self.gate.pace(self.interval)
 
 
 @dataclass

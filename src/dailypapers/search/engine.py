@@ -24,7 +24,7 @@ from dailypapers.store.db import Database
 
 log = logging.getLogger(__name__)
 
-MODES = ("keyword", "semantic", "hybrid")
+MODES = ("hybrid", "keyword", "semantic")  # the default first: forms list them in this order
 SORTS = ("relevance", "newest", "upvotes")
 MAX_LIMIT = 100
 MAX_DEPTH = 1000  # deepest result reachable by paging

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from dailypapers.clock import utcnow
+from dailypapers.processes import process_alive
 from dailypapers.store.schema import arxiv_announcements, daily_entries, harvest_checkpoints, harvest_runs, papers
 
 STALE_AFTER = timedelta(minutes=30)  # a running sync that has not written for this long is presumed dead
@@ -44,18 +45,6 @@ def all_checkpoints(conn: sa.Connection) -> list[dict]:
 
 # --- runs ---
 
-def _process_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     """Record a new running sync, after retiring runs that died; refuses while another one is alive."""
     if conn.dialect.name == "postgresql":
@@ -65,7 +54,7 @@ def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     now = utcnow()
     host = socket.gethostname()
     for run in conn.execute(sa.select(harvest_runs).where(harvest_runs.c.status == "running")).mappings():
-        dead = (run["host"] == host and not _process_alive(run["pid"])) or now - run["heartbeat_at"] > STALE_AFTER
+        dead = (run["host"] == host and not process_alive(run["pid"])) or now - run["heartbeat_at"] > STALE_AFTER
         if dead:
             conn.execute(harvest_runs.update().where(harvest_runs.c.id == run["id"]).values(
                 status="interrupted", finished_at=now, error="the sync stopped without finishing (killed?)"))
