@@ -61,6 +61,22 @@ def test_duplicate_username_and_bad_email_name_the_field(client, make_client):
     assert r.status_code == 400 and "email: not an email address" in r.text
 
 
+@pytest.mark.parametrize("email", ["<a@example.org>", "a..b@example.org", "dot.@example.org"])
+def test_accounts_refuse_the_addresses_subscriptions_refuse(make_client, email):
+    """One email check for both forms (they used to disagree: these three made accounts but not subscriptions)."""
+    r = _register(make_client(), username="carol", email=email)
+    assert r.status_code == 400 and "email: not an email address" in r.text
+    assert make_client().post("/subscribe", data={"email": email}).status_code == 422
+
+
+def test_account_emails_are_stored_in_the_subscription_form(make_client, db):
+    from dailypapers.store import users as user_store
+
+    assert _register(make_client(), username="dana", email="Dana@B\u00fccher.example").status_code == 303
+    with db.connect() as conn:
+        assert user_store.find_by_login(conn, "dana")["email"] == "dana@xn--bcher-kva.example"
+
+
 def test_login_rotates_session_id(client, db):
     make_user(db, "dave")
     assert login(client, "dave").status_code == 303
