@@ -5,18 +5,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.web.app import create_app
-from tests.webdata import seed, set_counts
+from tests.webdata import set_counts
 
 
-@pytest.fixture
-def client(settings, db, tmp_path):
-    seed(db, tmp_path)
-    with TestClient(create_app(settings, db=db)) as c:
-        yield c
-
-
-def parse(client, url):
-    r = client.get(url)
+def parse(seeded_client, url):
+    r = seeded_client.get(url)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/atom+xml")
     feed = feedparser.parse(r.content)
@@ -27,8 +20,8 @@ def parse(client, url):
 
 @pytest.mark.parametrize("url", ["/feeds/daily.atom", "/feeds/weekly.atom", "/feeds/trending.atom",
                                  "/feeds/category/cs.CL.atom", "/search.atom?q=paper&mode=keyword"])
-def test_every_feed_is_valid_atom(client, url):
-    feed, _ = parse(client, url)
+def test_every_feed_is_valid_atom(seeded_client, url):
+    feed, _ = parse(seeded_client, url)
     assert feed.entries
     for e in feed.entries:
         assert e.id.startswith("https://arxiv.org/abs/")
@@ -37,8 +30,8 @@ def test_every_feed_is_valid_atom(client, url):
         assert e.content[0].value
 
 
-def test_daily_feed_content_and_stable_ids(client, db):
-    feed, r = parse(client, "/feeds/daily.atom")
+def test_daily_feed_content_and_stable_ids(seeded_client, db):
+    feed, r = parse(seeded_client, "/feeds/daily.atom")
     first = feed.entries[0]
     assert first.id == "https://arxiv.org/abs/2502.00015"
     assert first.title == "Paper 2502.00015"
@@ -46,20 +39,20 @@ def test_daily_feed_content_and_stable_ids(client, db):
     assert [a.name for a in first.authors][:2] == ["Ada Lovelace", "Alan Turing"]
     assert {t.term for t in first.tags} == {"cs.CV"}
     set_counts(db, "2502.00015", vote_count=3)
-    again, r2 = parse(client, "/feeds/daily.atom")
+    again, r2 = parse(seeded_client, "/feeds/daily.atom")
     assert [e.id for e in again.entries] == [e.id for e in feed.entries]
     assert r2.headers["etag"] != r.headers["etag"]
-    assert client.get("/feeds/daily.atom", headers={"If-None-Match": r2.headers["etag"]}).status_code == 304
+    assert seeded_client.get("/feeds/daily.atom", headers={"If-None-Match": r2.headers["etag"]}).status_code == 304
 
 
-def test_category_feed_only_has_the_category(client):
-    feed, _ = parse(client, "/feeds/category/cs.CV.atom")
+def test_category_feed_only_has_the_category(seeded_client):
+    feed, _ = parse(seeded_client, "/feeds/category/cs.CV.atom")
     assert {e.id.rsplit("/", 1)[1] for e in feed.entries} == {"2501.00011", "2502.00015"}
 
 
-def test_text_with_control_characters_and_markup_stays_valid(client, db):
+def test_text_with_control_characters_and_markup_stays_valid(seeded_client, db):
     set_counts(db, "2502.00015", title="Bad \x0b char & <tag>", abstract="a\x01b ]]> c")
-    feed, _ = parse(client, "/feeds/daily.atom")
+    feed, _ = parse(seeded_client, "/feeds/daily.atom")
     assert feed.entries[0].title == "Bad  char & <tag>"
 
 
@@ -70,10 +63,10 @@ def test_empty_hub_feeds_are_valid(settings, db):
             assert not feed.bozo and feed.entries == []
 
 
-def test_head_answers_like_get_without_a_body(client):
-    get = client.get("/feeds/daily.atom")
-    head = client.head("/feeds/daily.atom")
+def test_head_answers_like_get_without_a_body(seeded_client):
+    get = seeded_client.get("/feeds/daily.atom")
+    head = seeded_client.head("/feeds/daily.atom")
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == get.headers["etag"]
     assert head.headers["content-type"] == get.headers["content-type"]
-    assert client.head("/papers/2412.99999").status_code == 404
+    assert seeded_client.head("/papers/2412.99999").status_code == 404
