@@ -111,3 +111,11 @@ def test_the_check_sees_absolute_and_relative_imports(tmp_path, source, expected
     (store / "bad.py").write_text(source, encoding="utf-8")
     found = upward_imports(tmp_path / "dailypapers")
     assert [(rel, module) for rel, _, module, _, _ in found] == [("store/bad.py", expected)]
+
+
+def test_tests_share_fixtures_through_pytest_not_imports():
+    """conftest.py is pytest's to load; importing it again makes a second copy of its module (and its fixtures)."""
+    tests = Path(__file__).resolve().parent
+    importers = sorted(p.name for p in tests.glob("*.py")
+                       if any(module in ("conftest", "tests.conftest") for _, module in _imported_modules(tests, p)))
+    assert importers == []
