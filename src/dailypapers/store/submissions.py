@@ -1,4 +1,4 @@
-"""Reads the submission rules need: a paper by arXiv id, and how much a user submitted since a moment."""
+"""Reads and locks the submission rules need: how much a user submitted since a moment, serialized per user."""
 
 from __future__ import annotations
 
