@@ -30,8 +30,8 @@ from dailypapers.mail.backends import (
 )
 from dailypapers.mail.compose import build_digest, digest_message, message_id, parsed, site_host
 from dailypapers.mail.content import DigestContent, Period, period_for
-from dailypapers.pacing import Gate
 from dailypapers.processes import process_alive
+from dailypapers.sources.http import Gate
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
 from dailypapers.store.db import Database
@@ -72,11 +72,13 @@ class _RateLimiter:
 
     def __init__(self, per_second: float) -> None:
         self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.gate = Gate()
+        self.gate = Gate()  # arXiv's gate, spacing sends from the start of one to the start of the next
 
     def wait(self) -> None:
         if self.interval:
-            self.gate.pace(self.interval)
+            with self.gate.lock:
+                self.gate.wait_turn(self.interval)
+                self.gate.done()
 
 
 @dataclass

@@ -10,7 +10,9 @@ Retry-After on a virtual clock instead of sleeping.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
@@ -18,7 +20,6 @@ import httpx
 
 from dailypapers import __version__
 from dailypapers.config import ConfigError, Settings
-from dailypapers.pacing import Gate
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,33 @@ class ArxivUnavailable(RuntimeError):
     """arXiv could not be reached or kept failing; the message is one line saying why."""
 
 
+class Gate:
+    """Serializes requests and keeps them `spacing` seconds apart (end of one to start of the next)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self.clock = clock
+        self.sleep = sleep
+        self.lock = threading.Lock()
+        self.last_end: float | None = None
+
+    def wait_turn(self, spacing: float, at_least: float = 0.0) -> None:
+        """Called with the lock held: sleep until both the spacing and `at_least` seconds from now are over."""
+        now = self.clock()
+        ready = now + at_least
+        if self.last_end is not None:
+            ready = max(ready, self.last_end + spacing)
+        if ready > now:
+            self.sleep(ready - now)
+
+    def done(self) -> None:
+        self.last_end = self.clock()
+
+
 _GATE = Gate()
+
+
+def default_gate() -> Gate:
+    return _GATE
 
 
 def user_agent(settings: Settings) -> str:
