@@ -7,7 +7,7 @@ import pytest
 
 from dailypapers.community.submissions import SubmissionRefused, submit
 from dailypapers.store import daily as daily_store
-from dailypapers.store import papers as paper_store
+from dailypapers.store import submissions as sub_store
 from tests.arxiv_replay import ReplayServer, api_reply
 from tests.community_support import make_user
 
@@ -30,7 +30,7 @@ def test_paper_fetched_from_arxiv_goes_on_todays_list(db, arxiv):
     done = submit(db, old, user, "https://arxiv.org/abs/2104.12255v1")
     assert done.arxiv_id == "2104.12255"
     with db.connect() as conn:
-        paper = paper_store.get_paper(conn, "2104.12255")
+        paper = sub_store.paper_by_arxiv_id(conn, "2104.12255")
         entry = daily_store.daily_entry_for(conn, paper["id"])
     assert paper["title"] == "0" and paper["authors"] == ["Quan Thoi Minh Nguyen"]
     assert entry["day"] == datetime.now(UTC).date() and entry["user_id"] == user["id"]
@@ -43,7 +43,7 @@ def test_arxiv_papers_still_follow_the_rules(db, arxiv):
         submit(db, settings, user, "2104.12255v1")  # fetched, but first published in 2021
     assert exc.value.rule == "max_age"
     with db.connect() as conn:
-        assert paper_store.get_paper(conn, "2104.12255") is None  # refused: nothing stored
+        assert sub_store.paper_by_arxiv_id(conn, "2104.12255") is None  # refused: nothing stored
     with pytest.raises(SubmissionRefused) as exc:
         submit(db, settings, user, "0000.0000")
     assert exc.value.rule == "metadata" and "arXiv has no paper 0000.0000" in exc.value.message

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dailypapers.store import moderation as mod_store
-from dailypapers.store import papers as paper_store
 from dailypapers.store import sessions as session_store
+from dailypapers.store import submissions as sub_store
 from dailypapers.store import users as user_store
 from dailypapers.store.db import Database
 
@@ -17,7 +17,7 @@ class ModerationError(ValueError):
 
 def set_paper_hidden(db: Database, moderator: dict, arxiv_id: str, hidden: bool, reason: str) -> bool:
     with db.write() as conn:
-        paper = paper_store.get_paper(conn, arxiv_id)
+        paper = sub_store.paper_by_arxiv_id(conn, arxiv_id)
         if paper is None:
             raise ModerationError(404, f"no paper arXiv:{arxiv_id}")
         changed = mod_store.set_paper_hidden(conn, paper["id"], hidden)

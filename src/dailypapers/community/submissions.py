@@ -17,15 +17,14 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from dailypapers.clock import utcnow
 from dailypapers.config import Settings
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.records import DailyEntryRecord, PaperRecord
-from dailypapers.sources import arxiv_api
 from dailypapers.store import daily as daily_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store
 from dailypapers.store.db import Database
+from dailypapers.store.papers import utcnow
 
 log = logging.getLogger(__name__)
 MAX_COMMENT = 500
@@ -46,10 +45,16 @@ class Submitted:
 
 
 def fetch_from_arxiv(arxiv_id: str, settings: Settings) -> PaperRecord | None:
-    """Metadata from the arXiv API; None when it finds nothing."""
+    """Metadata from the arXiv API client of the harvesting feature; None when it is absent or finds nothing."""
+    try:
+        from dailypapers.sources import arxiv_api  # type: ignore[attr-defined]  # the harvesting feature
+    except ImportError:
+        raise SubmissionRefused("metadata", f"arXiv:{arxiv_id} is not in this hub yet and this installation "
+                                            "cannot fetch papers from arXiv; ask an admin to import it") from None
+    unknown = getattr(arxiv_api, "UnknownArxivIds", ())
     try:
         return arxiv_api.fetch_papers([arxiv_id], settings).get(arxiv_id)
-    except arxiv_api.UnknownArxivIds:
+    except unknown:
         raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}") from None
     except Exception as exc:  # network trouble must not become a 500
         log.warning("arXiv lookup of %s failed: %s", arxiv_id, exc)
@@ -97,7 +102,7 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
         raise SubmissionRefused("comment", f"the comment is longer than {MAX_COMMENT} characters")
     now = utcnow()
     with db.connect() as conn:
-        paper = paper_store.get_paper(conn, arxiv_id)
+        paper = sub_store.paper_by_arxiv_id(conn, arxiv_id)
         if paper is not None:  # refuse early, before any network call or write
             _check_rules(conn, settings, user, arxiv_id, paper["published_at"], paper["hidden"], paper["id"], now)
         else:
@@ -107,16 +112,19 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
         record = fetch_from_arxiv(arxiv_id, settings)
         if record is None:
             raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}")
-    known_ids = {arxiv_id: paper["id"]} if paper is not None else {}
     entry = DailyEntryRecord(arxiv_id=arxiv_id, day=datetime.now(UTC).date(), submitted_at=now,
                              submitter_name=user.get("display_name") or user["username"],
                              submitter_username=user["username"], source="submission", comment=comment)
     try:
         with db.write() as conn:
-            ids = paper_store.upsert_papers(conn, [record])[1] if record is not None else known_ids
+            if record is not None:
+                _result, ids = paper_store.upsert_papers(conn, [record])
+            else:
+                assert paper is not None  # no arXiv record is fetched for a paper the hub has
+                ids = {arxiv_id: paper["id"]}
             sub_store.lock_user(conn, user["id"])
-            fresh = paper_store.get_paper(conn, arxiv_id, lock=True)
-            assert fresh is not None  # present before or upserted above, in this transaction; papers are never deleted
+            fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id, lock=True)
+            assert fresh is not None  # there before, or upserted above in this transaction; papers are never deleted
             # Checked again holding the locks: a concurrent submission may have won meanwhile.
             _check_rules(conn, settings, user, arxiv_id, fresh["published_at"], fresh["hidden"], fresh["id"], now)
             daily_store.upsert_daily_entries(conn, [entry], ids)

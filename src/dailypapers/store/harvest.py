@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from dailypapers.clock import utcnow
-from dailypapers.processes import process_alive
+from dailypapers.processes import process_alive as _process_alive
 from dailypapers.store.schema import arxiv_announcements, daily_entries, harvest_checkpoints, harvest_runs, papers
 
 STALE_AFTER = timedelta(minutes=30)  # a running sync that has not written for this long is presumed dead
@@ -45,6 +45,7 @@ def all_checkpoints(conn: sa.Connection) -> list[dict]:
 
 # --- runs ---
 
+
 def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     """Record a new running sync, after retiring runs that died; refuses while another one is alive."""
     if conn.dialect.name == "postgresql":
@@ -54,7 +55,7 @@ def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     now = utcnow()
     host = socket.gethostname()
     for run in conn.execute(sa.select(harvest_runs).where(harvest_runs.c.status == "running")).mappings():
-        dead = (run["host"] == host and not process_alive(run["pid"])) or now - run["heartbeat_at"] > STALE_AFTER
+        dead = (run["host"] == host and not _process_alive(run["pid"])) or now - run["heartbeat_at"] > STALE_AFTER
         if dead:
             conn.execute(harvest_runs.update().where(harvest_runs.c.id == run["id"]).values(
                 status="interrupted", finished_at=now, error="the sync stopped without finishing (killed?)"))

@@ -327,13 +327,6 @@ def _write_categories(conn: sa.Connection, ids: dict[str, int], inserts: list[di
         insert_many(conn, paper_categories, rows)
 
 
-def get_paper(conn: sa.Connection, arxiv_id: str, lock: bool = False) -> dict | None:
-    """The paper row; `lock` holds it (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock already does)."""
-    q = sa.select(papers).where(papers.c.arxiv_id == arxiv_id)
-    row = conn.execute(q.with_for_update() if lock else q).mappings().first()
-    return dict(row) if row else None
-
-
 def count_papers(conn: sa.Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar_one()
 

@@ -1,4 +1,4 @@
-"""Reads and locks the submission rules need: how much a user submitted since a moment, serialized per user."""
+"""Reads the submission rules need: a paper by arXiv id, and how much a user submitted since a moment."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from dailypapers.store.schema import daily_entries, users
+from dailypapers.store.schema import daily_entries, papers, users
+
+
+def paper_by_arxiv_id(conn: sa.Connection, arxiv_id: str, lock: bool = False) -> dict | None:
+    """The paper row; `lock` holds it (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock already does)."""
+    q = sa.select(papers).where(papers.c.arxiv_id == arxiv_id)
+    row = conn.execute(q.with_for_update() if lock else q).mappings().first()
+    return dict(row) if row else None
 
 
 def lock_user(conn: sa.Connection, user_id: int) -> None:

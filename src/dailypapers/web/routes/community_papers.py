@@ -9,7 +9,7 @@ from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.store import comments as comment_store
-from dailypapers.store import papers as paper_store
+from dailypapers.store import submissions as sub_store
 from dailypapers.web.auth import client_ip, csrf_protect, current_user, require_user, safe_next
 from dailypapers.web.deps import get_db, get_settings, templates
 
@@ -27,7 +27,7 @@ def visible_paper(request: Request, paper_text: str) -> dict:
     except InvalidArxivId as exc:
         raise HTTPException(404, f"path parameter 'arxiv_id': {exc}") from None
     with get_db(request).connect() as conn:
-        paper = paper_store.get_paper(conn, arxiv_id)
+        paper = sub_store.paper_by_arxiv_id(conn, arxiv_id)
     user = current_user(request)
     if paper is None or (paper["hidden"] and (user is None or user["role"] == "member")):
         raise HTTPException(404, f"no paper arXiv:{arxiv_id}")
