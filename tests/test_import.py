@@ -6,8 +6,7 @@ from dailypapers.ingest.export import export_lines
 from dailypapers.ingest.importer import import_files
 from dailypapers.store import daily as daily_store
 from dailypapers.store.listing import ListFilter, Period, list_entries
-from dailypapers.store.papers import count_papers
-from dailypapers.store.submissions import paper_by_arxiv_id
+from dailypapers.store.papers import count_papers, get_paper
 from tests.factories import hf_item, kaggle_line, write_jsonl
 
 
@@ -22,7 +21,7 @@ def test_kaggle_line_is_normalized(db, tmp_path):
     s = import_files(db, [f])
     assert (s.papers.new, s.papers.updated, s.rejected) == (1, 0, [])
     with db.connect() as conn:
-        p = paper_by_arxiv_id(conn, "2501.00001")
+        p = get_paper(conn, "2501.00001")
     assert p["version"] == 2
     assert p["authors"] == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
     assert p["categories"] == "cs.CL cs.LG" and p["primary_category"] == "cs.CL"
@@ -38,7 +37,7 @@ def test_hf_array_creates_paper_and_daily_entry(db, tmp_path):
     s = import_files(db, [f])
     assert (s.papers.new, s.daily_new) == (2, 2)
     with db.connect() as conn:
-        p = paper_by_arxiv_id(conn, "2501.00002")
+        p = get_paper(conn, "2501.00002")
         rows = list_entries(conn, ListFilter(Period.day(__import__("datetime").date(2025, 1, 8)))).rows
     assert p["title"] == "An HF Paper"
     assert p["imported_upvotes"] == 7 and p["imported_comments"] == 2
@@ -55,7 +54,7 @@ def test_daily_day_falls_back_to_item_published_at(db, tmp_path):
     del item["paper"]["submittedOnDailyAt"]
     import_files(db, [write_jsonl(tmp_path / "hf.jsonl", [item])])
     with db.connect() as conn:
-        p = paper_by_arxiv_id(conn, "2501.00004")
+        p = get_paper(conn, "2501.00004")
         entry = daily_store.daily_entry_for(conn, p["id"])
     assert entry["day"].isoformat() == "2025-02-01"
 
@@ -73,7 +72,7 @@ def test_second_import_changes_nothing_and_newer_version_replaces(db, tmp_path):
     s = import_files(db, [older])
     assert s.papers.unchanged == 1
     with db.connect() as conn:
-        p = paper_by_arxiv_id(conn, "2501.00001")
+        p = get_paper(conn, "2501.00001")
     assert (p["version"], p["title"]) == (3, "Renamed")
     assert p["ai_summary"] == "It does things."  # the HF-only field survives the arXiv update
 
@@ -108,7 +107,7 @@ def test_truncated_gzip_is_a_file_error_and_keeps_stored_data(db, tmp_path):
     assert "cut.jsonl.gz: compressed file is truncated" in s.file_errors[0]
     assert "missing.jsonl: no such file" in s.file_errors[1]
     with db.connect() as conn:
-        assert paper_by_arxiv_id(conn, "2401.00001") is not None
+        assert get_paper(conn, "2401.00001") is not None
         stored = count_papers(conn)
     assert 1 < stored <= 3001
 

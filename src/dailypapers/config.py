@@ -48,6 +48,7 @@ class Settings:
     mail_retry_backoff_s: float = 2.0
     mail_list_id: str = ""
     mail_webhook_secret: str = ""
+    mail_admin_token: str = ""
     mail_soft_bounce_limit: int = 3
     # Digests (issue 7): what goes in them and when `serve` sends them.
     digest_trending_count: int = 10

@@ -8,6 +8,7 @@ import unicodedata
 import email_validator
 
 FREQUENCIES = ("daily", "weekly")
+TOPIC_KINDS = ("query", "category", "author")
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 200
 
@@ -30,7 +31,8 @@ def normalize_email(raw: str, field: str = "email") -> str:
         checked = email_validator.validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except email_validator.EmailNotValidError as exc:
         raise InvalidInput(f"{field}: {raw!r} is not a valid email address ({exc})") from None
-    return (checked.ascii_email or checked.normalized).lower()  # always ASCII: SMTPUTF8 was refused
+    local, _, domain = (checked.ascii_email or checked.normalized).rpartition("@")  # ASCII: SMTPUTF8 was refused
+    return f"{local.lower()}@{domain}"
 
 
 def normalize_frequency(raw: str | None, field: str = "frequency") -> str:

@@ -82,6 +82,11 @@ def finish_run(conn: sa.Connection, run_id: int, error: str | None = None) -> No
     update_run(conn, run_id, status="failed" if error else "ok", finished_at=utcnow(), error=error)
 
 
+def get_run(conn: sa.Connection, run_id: int) -> dict | None:
+    row = conn.execute(sa.select(harvest_runs).where(harvest_runs.c.id == run_id)).mappings().first()
+    return dict(row) if row else None
+
+
 def recent_runs(conn: sa.Connection, limit: int = 10) -> list[dict]:
     q = sa.select(harvest_runs).order_by(harvest_runs.c.started_at.desc(), harvest_runs.c.id.desc()).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dailypapers.clock import utcnow  # also imported from here by store.vectors
+from dailypapers.clock import utcnow  # other modules still import it from here
 from dailypapers.records import PaperRecord
 from dailypapers.store.schema import paper_categories, papers
 
@@ -325,6 +325,11 @@ def _write_categories(conn: sa.Connection, ids: dict[str, int], inserts: list[di
             rows.extend({"paper_id": upd["_id"], "category": c, "position": i} for i, c in enumerate(cats))
     if rows:
         insert_many(conn, paper_categories, rows)
+
+
+def get_paper(conn: sa.Connection, arxiv_id: str) -> dict | None:
+    row = conn.execute(sa.select(papers).where(papers.c.arxiv_id == arxiv_id)).mappings().first()
+    return dict(row) if row else None
 
 
 def count_papers(conn: sa.Connection) -> int:

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from dailypapers.community.ratelimit import RateLimited, check_settings
-from dailypapers.roles import checked_role, has_role
+from dailypapers.roles import ROLES, checked_role, has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import votes as vote_store
@@ -29,6 +29,7 @@ from dailypapers.web.deps import get_db, get_settings
 
 SESSION_COOKIE = "dp_session"
 CSRF_COOKIE = "dp_csrf"
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}  # for callers that compare ranks
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

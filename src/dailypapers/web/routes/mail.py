@@ -11,13 +11,11 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from dailypapers.clock import utcnow
 from dailypapers.config import Settings
 from dailypapers.mail.addresses import (
     FREQUENCIES,
@@ -30,10 +28,9 @@ from dailypapers.mail.addresses import (
 from dailypapers.mail.backends import MailError, get_backend
 from dailypapers.mail.compose import confirmation_message
 from dailypapers.mail.sender import preview
-from dailypapers.roles import has_role
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
-from dailypapers.web.auth import current_user
+from dailypapers.web.auth import ROLE_RANK, current_user
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.errors import error_response
 
@@ -41,6 +38,10 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 EVENT_KINDS = ("hard", "soft", "complaint")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _page(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
@@ -79,7 +80,7 @@ def subscribe(request: Request, background: BackgroundTasks, email: str = Form("
         return _page(request, "mail/subscribe.html", 422, form=form, frequencies=FREQUENCIES, error=str(exc))
     settings = get_settings(request)
     with get_db(request).write() as conn:
-        sub, needs_confirmation = sstore.subscribe(conn, address, freq, topic_list, utcnow())
+        sub, needs_confirmation = sstore.subscribe(conn, address, freq, topic_list, _now())
     if needs_confirmation:
         background.add_task(_send_confirmation, settings, sub)
     # The same answer whether or not the address was known: the form must not reveal who subscribes.
@@ -110,7 +111,7 @@ def confirm(request: Request, token: str):
         if sub is not None and sub["status"] == sstore.UNSUBSCRIBED:
             sub = None  # an old confirmation link must not undo a later unsubscribe
         elif sub is not None:
-            sub = sstore.confirm(conn, token, utcnow())
+            sub = sstore.confirm(conn, token, _now())
     if sub is None or sub["status"] != sstore.CONFIRMED:
         return error_response(request, 404, "This confirmation link is unknown, expired or was mistyped.")
     return _page(request, "mail/notice.html", title="Subscription confirmed",
@@ -137,7 +138,7 @@ def unsubscribe_page(request: Request, token: str):
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str):
     with get_db(request).write() as conn:
-        sub = sstore.unsubscribe(conn, token, utcnow())
+        sub = sstore.unsubscribe(conn, token, _now())
     if sub is None:
         return error_response(request, 404, "This unsubscribe link is unknown or was mistyped.")
     return _page(request, "mail/notice.html", title="Unsubscribed",
@@ -240,35 +241,39 @@ async def bounce_webhook(request: Request):
     results = []
     with get_db(request).write() as conn:
         for email, kind, detail in parsed:
-            status = sstore.record_event(conn, email, kind, detail, utcnow(), settings.mail_soft_bounce_limit)
+            status = sstore.record_event(conn, email, kind, detail, _now(), settings.mail_soft_bounce_limit)
             results.append({"email": email, "type": kind, "status": status})
     return {"processed": len(results), "results": results}
 
 
 # -- admin ----------------------------------------------------------------------------------------------------------
 
-def _admin_allowed(request: Request) -> bool:
+def _admin_allowed(request: Request, token: str | None) -> bool:
+    """Logged-in admins; or, for installs without accounts or for scripts, `?token=` with `mail_admin_token`."""
     user = current_user(request)
-    return user is not None and has_role(user["role"], "admin")
+    if user is not None and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK["admin"]:
+        return True
+    secret = get_settings(request).mail_admin_token
+    return bool(secret and token and hmac.compare_digest(token.encode(), secret.encode()))
 
 
 @router.get("/admin/mail", response_class=HTMLResponse)
-def admin_page(request: Request, page: int = Query(1, ge=1, le=100000)):
-    if not _admin_allowed(request):
-        return error_response(request, 403, "The mail admin page is for admins.")
+def admin_page(request: Request, token: str | None = Query(None), page: int = Query(1, ge=1, le=100000)):
+    if not _admin_allowed(request, token):
+        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
     per_page = 100
     with get_db(request).connect() as conn:
-        ctx: dict[str, Any] = {
-            "periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
-            "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
-            "page": page, "per_page": per_page}
-    return _page(request, "mail/admin.html", nav="admin", **ctx)
+        ctx: dict = {"periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
+               "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
+               "page": page, "per_page": per_page, "token": token}
+    return _page(request, "mail/admin.html", nav="admin", **{**ctx, "token": token or ""})
 
 
 @router.get("/admin/mail/preview", response_class=HTMLResponse)
-def admin_preview(request: Request, email: str = Query(...), day: str | None = Query(None, alias="date")):
-    if not _admin_allowed(request):
-        return error_response(request, 403, "The mail admin page is for admins.")
+def admin_preview(request: Request, email: str = Query(...), token: str | None = Query(None),
+                  day: str | None = Query(None, alias="date")):
+    if not _admin_allowed(request, token):
+        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
     try:
         address = normalize_email(email)
     except InvalidInput as exc:
