@@ -1,10 +1,16 @@
 """The page cache answers repeat GETs without reading the data, and never outlives a commit."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.store.version import DataVersion
 from dailypapers.web.app import create_app
 from tests.webdata import seed, set_counts
+
+
+@pytest.fixture
+def client(seeded_client):
+    return seeded_client
 
 
 def _break_store(monkeypatch):
@@ -14,21 +20,20 @@ def _break_store(monkeypatch):
     monkeypatch.setattr("dailypapers.store.listing.list_entries", refuse)
 
 
-def test_repeat_gets_come_from_the_cache_until_a_commit(seeded_client, db, monkeypatch):
-    first = seeded_client.get("/papers/date/2025-01-08")
-    api = seeded_client.get("/api/daily_papers?date=2025-01-08")
+def test_repeat_gets_come_from_the_cache_until_a_commit(client, db, monkeypatch):
+    first = client.get("/papers/date/2025-01-08")
+    api = client.get("/api/daily_papers?date=2025-01-08")
     _break_store(monkeypatch)
-    again = seeded_client.get("/papers/date/2025-01-08")
+    again = client.get("/papers/date/2025-01-08")
     assert again.status_code == 200 and again.content == first.content
     assert again.headers["etag"] == first.headers["etag"]
-    unchanged = seeded_client.get("/papers/date/2025-01-08", headers={"If-None-Match": first.headers["etag"]})
-    assert unchanged.status_code == 304
-    assert seeded_client.get("/api/daily_papers?date=2025-01-08").content == api.content
+    assert client.get("/papers/date/2025-01-08", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert client.get("/api/daily_papers?date=2025-01-08").content == api.content
     # Another URL or other cookies are other pages.
-    assert seeded_client.get("/papers/date/2025-01-08?sort=newest").status_code == 500
-    assert seeded_client.get("/papers/date/2025-01-08", headers={"Cookie": "session=abc"}).status_code == 500
+    assert client.get("/papers/date/2025-01-08?sort=newest").status_code == 500
+    assert client.get("/papers/date/2025-01-08", headers={"Cookie": "session=abc"}).status_code == 500
     set_counts(db, "2501.00012", vote_count=1)  # any commit invalidates
-    assert seeded_client.get("/papers/date/2025-01-08").status_code == 500
+    assert client.get("/papers/date/2025-01-08").status_code == 500
 
 
 def test_data_version_changes_on_every_commit(db, tmp_path):

@@ -18,7 +18,8 @@ from dailypapers.ranking import rank_trending
 from dailypapers.search import search_papers
 from dailypapers.store import listing
 from dailypapers.store.db import Database
-from dailypapers.store.schema import TOTAL_UPVOTES, daily_entries, papers
+from dailypapers.store.listing import TOTAL_UPVOTES
+from dailypapers.store.schema import daily_entries, papers
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from dailypapers.store.schema import TOTAL_UPVOTES, daily_entries, paper_categories, papers
+from dailypapers.store.schema import daily_entries, paper_categories, papers
 
 SORTS = ("upvotes", "newest", "trending")
 
@@ -22,6 +22,8 @@ _ENTRY_COLS = (
     daily_entries.c.source.label("entry_source"),
     daily_entries.c.comment.label("entry_comment"),
 )
+# A paper's upvotes: those imported from Hugging Face plus this hub's own (ranking.paper_votes in Python).
+TOTAL_UPVOTES = papers.c.imported_upvotes + papers.c.vote_count
 # What ranking needs, without the abstracts.
 _SCORING_COLS = (papers.c.id, papers.c.arxiv_id, papers.c.imported_upvotes, papers.c.vote_count,
                  papers.c.imported_comments, papers.c.comment_count, daily_entries.c.submitted_at)

@@ -41,8 +41,6 @@ papers = sa.Table(
     sa.Column("modified_at", sa.DateTime, nullable=False),
     sa.Index("ix_papers_published_at", "published_at"),
 )
-# A paper's upvotes: those imported from Hugging Face plus this hub's own (ranking.paper_votes in Python).
-TOTAL_UPVOTES = papers.c.imported_upvotes + papers.c.vote_count
 
 paper_categories = sa.Table(
     "paper_categories",

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dailypapers.clock import utcnow
-from dailypapers.store.schema import TOTAL_UPVOTES, papers, votes
+from dailypapers.store.listing import TOTAL_UPVOTES
+from dailypapers.store.schema import papers, votes
 
 
 def _insert(conn: sa.Connection):

@@ -32,7 +32,7 @@ def search_page(
     hits, total, message, pager, feed = [], 0, None, None, None
     if params.query:
         result = run_search(get_db(request), params, PER_PAGE, (page - 1) * PER_PAGE)
-        hits, total, message = result.hits, result.total or 0, result.message
+        hits, total, message = result.hits, result.total, result.message
         pager = pager_for(request, page, PER_PAGE, min(total, 500 * PER_PAGE))
         feed = "/search.atom?" + urlencode({k: v for k, v in request.query_params.items() if k != "page"})
     ctx = {
