@@ -133,11 +133,13 @@ def complete(db: Database, settings: Settings, user: dict, prepared: Prepared,
     try:
         with db.write() as conn:
             if paper is None:
+                assert record is not None  # refused above otherwise
                 _result, ids = paper_store.upsert_papers(conn, [record])
             else:
                 ids = {arxiv_id: paper["id"]}
             sub_store.lock_user(conn, user["id"])
             fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id, lock=True)
+            assert fresh is not None  # there before, or upserted above in this transaction; papers are never deleted
             # Checked again holding the locks: a concurrent submission may have won meanwhile.
             _check_rules(conn, settings, user, arxiv_id, fresh["published_at"], fresh["hidden"], fresh["id"], now)
             daily_store.upsert_daily_entries(conn, [entry], ids)
