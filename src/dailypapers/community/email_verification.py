@@ -45,9 +45,10 @@ def mail_link(settings: Settings, email: str, link: str) -> None:
         log.exception("could not mail the email verification link to %s", email)
 
 
-def link_valid(db: Database, secret: str) -> bool:
+def pending_account(db: Database, secret: str) -> dict | None:
+    """The account (username, email) a live link would verify, so its page can say which; None when it is dead."""
     with db.connect() as conn:
-        return store.pending(conn, secret) is not None
+        return store.pending(conn, secret)
 
 
 def verify(db: Database, secret: str) -> dict | None:

@@ -20,15 +20,15 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> HTML
 
 @router.get("/account/email/verify/{token}", response_class=HTMLResponse)
 def verify_form(request: Request, token: str):
-    valid = email_verification.link_valid(get_db(request), token)
-    return _page(request, "email_verify.html", {"token": token, "valid": valid}, 200 if valid else 400)
+    account = email_verification.pending_account(get_db(request), token)
+    return _page(request, "email_verify.html", {"token": token, "account": account}, 200 if account else 400)
 
 
 @router.post("/account/email/verify/{token}", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 def verify(request: Request, token: str):
     account = email_verification.verify(get_db(request), token)
     if account is None:
-        return _page(request, "email_verify.html", {"token": token, "valid": False}, 400)
+        return _page(request, "email_verify.html", {"token": token, "account": None}, 400)
     return _page(request, "message.html", {"title": "Email address confirmed",
                                            "message": f"{account['email']} is confirmed as the address of "
                                                       f"{account['username']}."})
