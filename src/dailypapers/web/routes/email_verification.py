@@ -19,13 +19,13 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> HTML
 
 
 @router.get("/account/email/verify/{token}", response_class=HTMLResponse)
-def verify_form(request: Request, token: str):
+def verify_form(request: Request, token: str) -> HTMLResponse:
     account = email_verification.pending_account(get_db(request), token)
     return _page(request, "email_verify.html", {"token": token, "account": account}, 200 if account else 400)
 
 
 @router.post("/account/email/verify/{token}", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def verify(request: Request, token: str):
+def verify(request: Request, token: str) -> HTMLResponse:
     account = email_verification.verify(get_db(request), token)
     if account is None:
         return _page(request, "email_verify.html", {"token": token, "account": None}, 400)
@@ -35,7 +35,8 @@ def verify(request: Request, token: str):
 
 
 @router.post("/account/email/verify", dependencies=[Depends(csrf_protect)])
-def send_new_link(request: Request, background: BackgroundTasks, user: dict = Depends(require_user)):
+def send_new_link(request: Request, background: BackgroundTasks,
+                  user: dict = Depends(require_user)) -> RedirectResponse:
     db, settings = get_db(request), get_settings(request)
     # Same limit as logins and resets: the button must not become a way to flood a mailbox.
     ratelimit.check(db, settings, "login", account=str(user["id"]), ip=client_ip(request),
