@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from dailypapers.roles import has_role
 from dailypapers.store import moderation as mod_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import submissions as sub_store
 from dailypapers.store import users as user_store
 from dailypapers.store.db import Database
-
-STAFF_ROLES = ("moderator", "admin")
 
 
 def end_access(conn: sa.Connection, user_id: int) -> None:
@@ -44,7 +43,7 @@ def set_user_suspended(db: Database, moderator: dict, username: str, suspended: 
             raise ModerationError(404, f"no user {username!r}")
         if user["id"] == moderator["id"]:
             raise ModerationError(400, "you cannot suspend yourself")
-        if user["role"] in STAFF_ROLES and moderator["role"] != "admin":
+        if has_role(user["role"], "moderator") and not has_role(moderator["role"], "admin"):
             raise ModerationError(403, "only admins can suspend moderators and admins")
         if (user["suspended_at"] is not None) == suspended:
             return False

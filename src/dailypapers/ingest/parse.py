@@ -207,7 +207,7 @@ def parse_hf(obj: dict) -> ParsedItem:
         raise RecordError("field 'paper.ai_keywords' must be a list of strings")
     code_url = http_url(p.get("githubRepo"))  # anything but http(s) is dropped, never rendered as a link
     project_url = http_url(p.get("projectPage"))
-    guessed = set()
+    guessed: set[str] = set()
     if not code_url or not project_url:
         found_code, found_project = extract_links(abstract)
         if not code_url and found_code:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
 from dailypapers.store.schema import email_verifications, users
 from dailypapers.store.sessions import token_hash
 

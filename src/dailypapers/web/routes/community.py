@@ -56,8 +56,7 @@ def register(request: Request, background: BackgroundTasks, username: str = Form
                                                 "values": {"username": username, "email": email}}, 400)
     with db.connect() as conn:
         user = user_store.get_user(conn, user_id)
-    link = email_verification.start(db, settings, user) if user is not None else None
-    if link is not None:
+    if user is not None and (link := email_verification.start(db, settings, user)):
         background.add_task(email_verification.mail_link, settings, user["email"], link)
     return _logged_in_redirect(request, user_id, safe_next(next))
 
