@@ -307,10 +307,11 @@ class Bm25Index:
                 out[docs] += idf * tf
 
     def scores(self, words: Sequence[str], excluded: Sequence[str] = (),
-               exact_weight: float = EXACT_WEIGHT) -> np.ndarray:
+               exact_weight: float | None = None) -> np.ndarray:
         """BM25 of every position for the OR of `words` (each occurrence counts, as each OR-ed word does in an FTS5
-        query) plus `exact_weight` times the BM25 of their unstemmed forms; 0 where none matches, where a word of
-        `excluded` occurs, and at dead positions."""
+        query) plus `exact_weight` (default EXACT_WEIGHT) times the BM25 of their unstemmed forms; 0 where none matches,
+        where a word of `excluded` occurs, and at dead positions."""
+        exact_weight = EXACT_WEIGHT if exact_weight is None else exact_weight
         out = np.zeros(len(self.paper_ids), dtype=np.float32)
         self._add(out, self.stems, self.terms.ids(list(words), add=False), 1.0)
         if exact_weight:
@@ -322,7 +323,7 @@ class Bm25Index:
         return out
 
     def top(self, words: Sequence[str], k: int, excluded: Sequence[str] = (),
-            exact_weight: float = EXACT_WEIGHT) -> list[tuple[int, float]]:
+            exact_weight: float | None = None) -> list[tuple[int, float]]:
         """The best `k` (paper id, score) for the OR of `words`, best first, ties by paper id."""
         if k <= 0 or not len(self.paper_ids):
             return []
