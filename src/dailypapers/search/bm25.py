@@ -16,15 +16,13 @@ An index is a read-only snapshot; `Bm25Index.with_changes` returns a new one wit
 from __future__ import annotations
 
 import math
-import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import Stemmer
 
+from dailypapers.search.tokens import stems, words
 from dailypapers.store.search import SQLITE_WEIGHTS
 
 # bm25() defaults of SQLite FTS5 (k1 = 1.2, b = 0.75) and its idf floor for words in over half the papers.
@@ -34,39 +32,6 @@ IDF_FLOOR = 1e-6
 COLUMN_WEIGHTS = SQLITE_WEIGHTS  # title, abstract, authors: the FTS5 query's own
 # Share of the unstemmed-form BM25 added to the stemmed one (tuned on the dev files, bench/RESULTS.md).
 EXACT_WEIGHT = 0.5
-
-_WORD_RE = re.compile(r"[^\W_]+")
-
-
-_ASCII_WORDS = str.maketrans({c: (chr(c + 32) if 65 <= c <= 90 else (chr(c) if chr(c).isalnum() else " "))
-                              for c in range(128)})
-
-
-def words(text: str) -> list[str]:
-    """Lower-case Unicode words (letters and digits), accents folded: the unstemmed tokens of `text`."""
-    if text.isascii():  # nearly every paper: translate + split runs about twice as fast as the regex
-        return text.translate(_ASCII_WORDS).split()
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _WORD_RE.findall(text.lower())
-
-
-_LOCAL = threading.local()
-
-
-def stems(forms: list[str]) -> list[str]:
-    """Porter stems of lower-case, accent-folded word forms (one stemmer per thread: they are not thread-safe)."""
-    stemmer = getattr(_LOCAL, "stemmer", None)
-    if stemmer is None:
-        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("porter")
-    return stemmer.stemWords(forms)
-
-
-def fold(word: str) -> str:
-    """A word lower-cased with accents removed, as `words` returns it."""
-    word = word.lower()
-    if word.isascii():
-        return word
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 class Terms:
@@ -96,8 +61,9 @@ class Terms:
                     if tid is not None:
                         self.forms[form] = tid
                         self.exact[form] = len(self.exact)
-        found = list(map(self.forms.get, forms))
-        return found if add else [t for t in found if t is not None]
+        if add:  # every form is known now
+            return list(map(self.forms.__getitem__, forms))
+        return [t for t in map(self.forms.get, forms) if t is not None]
 
     def exact_ids(self, forms: list[str]) -> list[int]:
         """Form ids of those `forms` seen so far (call `ids` first to add new ones)."""
