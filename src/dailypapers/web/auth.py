@@ -20,7 +20,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from dailypapers.community.ratelimit import RateLimited, check_settings
+from dailypapers.community.ratelimit import RateLimited
 from dailypapers.roles import ROLES, checked_role, has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
@@ -217,7 +217,6 @@ class _LazyToken:
 
 def install(app: FastAPI) -> None:
     """Hook auth into the app: template context, the visitor CSRF cookie, login redirects."""
-    check_settings(app.state.settings)
     templates = app.state.templates
     templates.context_processors.append(_template_context)
 

@@ -28,9 +28,10 @@ from dailypapers.mail.addresses import (
 from dailypapers.mail.backends import MailError, get_backend
 from dailypapers.mail.compose import confirmation_message
 from dailypapers.mail.sender import preview
+from dailypapers.roles import has_role
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
-from dailypapers.web.auth import ROLE_RANK, current_user
+from dailypapers.web.auth import current_user
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.errors import error_response
 
@@ -215,7 +216,7 @@ async def bounce_webhook(request: Request):
     settings = get_settings(request)
     if not settings.mail_webhook_secret:
         return JSONResponse({"error": "the bounce webhook is disabled (setting mail_webhook_secret)"}, 404)
-    if not _secret_ok(request, settings.mail_webhook_secret):
+    if not _secret_ok(request, settings.mail_webhook_secret.get_secret_value()):
         return JSONResponse({"error": "missing or wrong webhook secret"}, 403)
     try:
         body = json.loads(await request.body() or b"null")
@@ -248,32 +249,27 @@ async def bounce_webhook(request: Request):
 
 # -- admin ----------------------------------------------------------------------------------------------------------
 
-def _admin_allowed(request: Request, token: str | None) -> bool:
-    """Logged-in admins; or, for installs without accounts or for scripts, `?token=` with `mail_admin_token`."""
+def _admin_allowed(request: Request) -> bool:
     user = current_user(request)
-    if user is not None and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK["admin"]:
-        return True
-    secret = get_settings(request).mail_admin_token
-    return bool(secret and token and hmac.compare_digest(token.encode(), secret.encode()))
+    return user is not None and has_role(user["role"], "admin")
 
 
 @router.get("/admin/mail", response_class=HTMLResponse)
-def admin_page(request: Request, token: str | None = Query(None), page: int = Query(1, ge=1, le=100000)):
-    if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
+def admin_page(request: Request, page: int = Query(1, ge=1, le=100000)):
+    if not _admin_allowed(request):
+        return error_response(request, 403, "The mail admin page is for admins.")
     per_page = 100
     with get_db(request).connect() as conn:
         ctx: dict = {"periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
                "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
-               "page": page, "per_page": per_page, "token": token}
-    return _page(request, "mail/admin.html", nav="admin", **{**ctx, "token": token or ""})
+               "page": page, "per_page": per_page}
+    return _page(request, "mail/admin.html", nav="admin", **ctx)
 
 
 @router.get("/admin/mail/preview", response_class=HTMLResponse)
-def admin_preview(request: Request, email: str = Query(...), token: str | None = Query(None),
-                  day: str | None = Query(None, alias="date")):
-    if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
+def admin_preview(request: Request, email: str = Query(...), day: str | None = Query(None, alias="date")):
+    if not _admin_allowed(request):
+        return error_response(request, 403, "The mail admin page is for admins.")
     try:
         address = normalize_email(email)
     except InvalidInput as exc:
