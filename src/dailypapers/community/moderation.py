@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dailypapers.errors import DomainError
 from dailypapers.store import moderation as mod_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import submissions as sub_store
@@ -9,10 +10,9 @@ from dailypapers.store import users as user_store
 from dailypapers.store.db import Database
 
 
-class ModerationError(ValueError):
+class ModerationError(DomainError):
     def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+        super().__init__(status, message)
 
 
 def set_paper_hidden(db: Database, moderator: dict, arxiv_id: str, hidden: bool, reason: str) -> bool:

@@ -15,18 +15,20 @@ from datetime import timedelta
 
 from dailypapers.clock import utcnow
 from dailypapers.config import Limit, Settings, parse_limit
+from dailypapers.errors import DomainError
 from dailypapers.store import ratelimits as store
 from dailypapers.store.db import Database
 
 ACTIONS = ("login", "vote", "comment", "submit")
 
 
-class RateLimited(Exception):
+class RateLimited(DomainError):
     """Too many requests; `retry_after` seconds until the window that refused it ends."""
 
     def __init__(self, action: str, scope: str, limit: Limit, retry_after: int) -> None:
-        super().__init__(f"rate limit: at most {limit.count} {action} requests per {limit.seconds} s per {scope}; "
-                         f"retry in {retry_after} s")
+        super().__init__(429, f"rate limit: at most {limit.count} {action} requests per {limit.seconds} s per "
+                              f"{scope}; retry in {retry_after} s",
+                         headers={"Retry-After": str(retry_after)}, details={"retryAfter": retry_after})
         self.action, self.scope, self.limit, self.retry_after = action, scope, limit, retry_after
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from dailypapers.config import Settings
+from dailypapers.errors import DomainError
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.store import daily as daily_store
@@ -30,10 +31,12 @@ log = logging.getLogger(__name__)
 MAX_COMMENT = 500
 
 
-class SubmissionRefused(ValueError):
+class SubmissionRefused(DomainError):
+    """A submission a rule refuses; `rule` names it (module docstring) for programs."""
+
     def __init__(self, rule: str, message: str) -> None:
-        super().__init__(f"{message} (rule: {rule})")
-        self.rule, self.message = rule, message
+        super().__init__(422, message, details={"rule": rule})
+        self.rule = rule
 
 
 @dataclass

@@ -17,10 +17,9 @@ import ipaddress
 import secrets
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from dailypapers.community.ratelimit import RateLimited
 from dailypapers.roles import ROLES, checked_role, has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
@@ -228,15 +227,6 @@ def install(app: FastAPI) -> None:
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(nxt)}", status_code=303)
-
-    @app.exception_handler(RateLimited)
-    async def _rate_limited(request: Request, exc: RateLimited):
-        headers = {"Retry-After": str(exc.retry_after)}
-        if is_api(request):
-            return JSONResponse({"detail": str(exc), "retryAfter": exc.retry_after}, status_code=429, headers=headers)
-        return templates.TemplateResponse(request, "community/message.html",
-                                          {"title": "Slow down", "message": str(exc)}, status_code=429,
-                                          headers=headers)
 
     @app.middleware("http")
     async def _csrf_cookie(request: Request, call_next):

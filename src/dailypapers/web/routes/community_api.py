@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse
 
 from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
@@ -69,10 +68,7 @@ def _submit(request: Request, data: dict):
     user = require_user(request)
     db, settings = get_db(request), get_settings(request)
     ratelimit.check(db, settings, "submit", account=str(user["id"]), ip=client_ip(request), user=user)
-    try:
-        done = submissions.submit(db, settings, user, str(data.get("paper_id") or ""), data.get("comment"))
-    except submissions.SubmissionRefused as exc:
-        return JSONResponse({"detail": exc.message, "rule": exc.rule}, status_code=422)
+    done = submissions.submit(db, settings, user, str(data.get("paper_id") or ""), data.get("comment"))
     return {"arxivId": done.arxiv_id, "day": done.day, "title": done.title}
 
 
@@ -113,10 +109,7 @@ def _post_comment(request: Request, paper_id: str, data: dict):
         parent = int(parent) if parent not in (None, "") else None
     except (TypeError, ValueError):
         raise HTTPException(400, f"field 'parentId': not a number: {parent!r}") from None
-    try:
-        cid = comment_logic.post(db, paper["id"], user, str(data.get("body") or ""), parent)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    cid = comment_logic.post(db, paper["id"], user, str(data.get("body") or ""), parent)
     with db.connect() as conn:
         comment = comment_store.get_comment(conn, cid)
     assert comment is not None  # posted just above; comments are tombstoned, never deleted
@@ -131,10 +124,7 @@ async def edit_comment(request: Request, comment_id: int):
 
     def work():
         user = require_user(request)
-        try:
-            return _comment_json(comment_logic.edit(get_db(request), comment_id, user, str(data.get("body") or "")))
-        except comment_logic.CommentError as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+        return _comment_json(comment_logic.edit(get_db(request), comment_id, user, str(data.get("body") or "")))
 
     return await run_in_threadpool(work)
 
@@ -142,10 +132,7 @@ async def edit_comment(request: Request, comment_id: int):
 @router.delete("/comments/{comment_id}")
 def delete_comment(request: Request, comment_id: int, reason: str = "", user: dict = Depends(require_user)):
     """Delete your own comment; moderators delete any (publicly logged)."""
-    try:
-        comment_logic.delete(get_db(request), comment_id, user, reason)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    comment_logic.delete(get_db(request), comment_id, user, reason)
     return {"deleted": comment_id}
 
 

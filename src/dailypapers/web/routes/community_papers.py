@@ -136,7 +136,7 @@ def edit(request: Request, comment_id: int, body: str = Form(""), user: dict = D
         comment = comment_logic.edit(get_db(request), comment_id, user, body)
     except comment_logic.CommentError as exc:
         if exc.status != 400:
-            raise HTTPException(exc.status, exc.message) from None
+            raise
         comment = _comment_or_404(request, comment_id)
         return _page(request, "comment_edit.html", {"comment": {**comment, "body_md": body}, "error": exc.message,
                                                     "arxiv_id": _paper_arxiv_id(request, comment["paper_id"])}, 400)
@@ -146,8 +146,5 @@ def edit(request: Request, comment_id: int, body: str = Form(""), user: dict = D
 
 @router.post("/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
 def delete(request: Request, comment_id: int, reason: str = Form(""), user: dict = Depends(require_user)):
-    try:
-        comment = comment_logic.delete(get_db(request), comment_id, user, reason)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    comment = comment_logic.delete(get_db(request), comment_id, user, reason)
     return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}/comments", status_code=303)

@@ -41,31 +41,22 @@ def hide_paper(request: Request, paper_id: str = Form(""), hidden: str = Form("1
         arxiv_id, _ = parse_arxiv_id(paper_id)
     except InvalidArxivId as exc:
         raise HTTPException(400, f"form field 'paper_id': {exc}") from None
-    try:
-        moderation.set_paper_hidden(get_db(request), user, arxiv_id, _flag(hidden, "hidden"), reason.strip())
-    except moderation.ModerationError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    moderation.set_paper_hidden(get_db(request), user, arxiv_id, _flag(hidden, "hidden"), reason.strip())
     return RedirectResponse("/moderation", status_code=303)
 
 
 @router.post("/moderation/users/suspend", dependencies=[Depends(csrf_protect)])
 def suspend_user(request: Request, username: str = Form(""), suspended: str = Form("1"), reason: str = Form(""),
                  user: dict = Depends(require_role("moderator"))):
-    try:
-        moderation.set_user_suspended(get_db(request), user, username.strip(), _flag(suspended, "suspended"),
-                                      reason.strip())
-    except moderation.ModerationError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    moderation.set_user_suspended(get_db(request), user, username.strip(), _flag(suspended, "suspended"),
+                                  reason.strip())
     return RedirectResponse("/moderation", status_code=303)
 
 
 @router.post("/moderation/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
 def delete_comment(request: Request, comment_id: int, reason: str = Form(""),
                    user: dict = Depends(require_role("moderator"))):
-    try:
-        comment_logic.delete(get_db(request), comment_id, user, reason.strip())
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    comment_logic.delete(get_db(request), comment_id, user, reason.strip())
     return RedirectResponse("/moderation", status_code=303)
 
 
