@@ -126,6 +126,10 @@ def test_bounce_webhook(client, db, mail_settings):
     bad = client.post("/webhooks/bounce", json=[{"email": "x@example.org", "type": "bogus"}], headers=auth)
     assert bad.status_code == 400 and "events[0].type" in bad.json()["error"]
     assert client.post("/webhooks/bounce", content=b"{", headers=auth).status_code == 400
+    for body in ([], {"events": []}, [1], None, [{"email": "x@example.org", "kind": "HARD"}, {"email": "nope"}]):
+        r = client.post("/webhooks/bounce", json=body, headers=auth)
+        assert r.status_code == 400 and r.json()["error"].split(":")[0] in ("body", "events[1].email", "events[1].type")
+    assert _status(db, "x@example.org") is None  # a batch with one bad event records none of it
     # Suppressed addresses get nothing and cannot be re-subscribed through the form.
     client.post("/subscribe", data={"email": "hard@example.org"})
     assert _status(db, "hard@example.org") == "suppressed" and MemoryBackend.outbox == []

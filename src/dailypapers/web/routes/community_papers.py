@@ -9,6 +9,7 @@ from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.store import comments as comment_store
+from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store
 from dailypapers.web.auth import client_ip, csrf_protect, current_user, require_user, safe_next
 from dailypapers.web.deps import get_db, get_settings, templates
@@ -114,11 +115,8 @@ def _comment_or_404(request: Request, comment_id: int) -> dict:
 
 
 def _paper_arxiv_id(request: Request, paper_id: int) -> str:
-    from dailypapers.store.schema import papers
-
     with get_db(request).connect() as conn:
-        return conn.execute(papers.select().with_only_columns(papers.c.arxiv_id)
-                            .where(papers.c.id == paper_id)).scalar_one()
+        return paper_store.arxiv_id_of(conn, paper_id)
 
 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)

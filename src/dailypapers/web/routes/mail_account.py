@@ -7,11 +7,10 @@ change at once, since the owner is logged in. Forms carry the session's CSRF tok
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
+from dailypapers.clock import utcnow
 from dailypapers.mail.addresses import (
     FREQUENCIES,
     InvalidInput,
@@ -26,10 +25,6 @@ from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.routes.mail import _send_confirmation
 
 router = APIRouter(include_in_schema=False)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _find(conn, user: dict) -> dict | None:
@@ -65,7 +60,7 @@ def save_account_subscription(request: Request, background: BackgroundTasks, use
     if action == "unsubscribe":
         if sub is not None:
             with db.write() as conn:
-                sub = sstore.unsubscribe(conn, sub["token"], _now())
+                sub = sstore.unsubscribe(conn, sub["token"], utcnow())
         return _page(request, user, sub, message="Unsubscribed: no more digests.")
     try:
         freq, topic_list = normalize_frequency(frequency), parse_topics(topics)
@@ -78,7 +73,7 @@ def save_account_subscription(request: Request, background: BackgroundTasks, use
             sub = sstore.get(conn, sub["id"])
         return _page(request, user, sub, message="Saved.")
     with db.write() as conn:
-        sub, needs_confirmation = sstore.subscribe(conn, email, freq, topic_list, _now(), name=user.get(
+        sub, needs_confirmation = sstore.subscribe(conn, email, freq, topic_list, utcnow(), name=user.get(
             "display_name") or user.get("username"), user_id=user["id"])
     if needs_confirmation:
         background.add_task(_send_confirmation, get_settings(request), sub)

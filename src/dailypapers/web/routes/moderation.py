@@ -8,9 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from dailypapers.community import comments as comment_logic
 from dailypapers.community import moderation
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.roles import ROLES
 from dailypapers.store import moderation as mod_store
-from dailypapers.store import users as user_store
 from dailypapers.web.auth import csrf_protect, require_role
 from dailypapers.web.deps import get_db, templates
 
@@ -63,14 +61,5 @@ def delete_comment(request: Request, comment_id: int, reason: str = Form(""),
 @router.post("/moderation/users/role", dependencies=[Depends(csrf_protect)])
 def set_role(request: Request, username: str = Form(""), role: str = Form(""), reason: str = Form(""),
              user: dict = Depends(require_role("admin"))):
-    if role not in ROLES:
-        raise HTTPException(400, f"form field 'role': one of {', '.join(ROLES)}, got {role!r}")
-    with get_db(request).write() as conn:
-        target = user_store.find_by_username(conn, username)
-        if target is None:
-            raise HTTPException(404, f"no user {username!r}")
-        if target["role"] != role:
-            user_store.set_role(conn, target["id"], role)
-            mod_store.log_action(conn, user, f"set_role_{role}", "user", target["id"], target["username"],
-                                 reason.strip())
+    moderation.set_role(get_db(request), user, username, role, reason.strip())
     return RedirectResponse("/moderation", status_code=303)
