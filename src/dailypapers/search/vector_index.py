@@ -14,7 +14,7 @@ path). A re-embedded paper's row is replaced in a copy, never in a matrix a read
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,25 +96,35 @@ class NumpyIndex:
         self._publish(id_buf, buf, {int(i): n for n, i in enumerate(id_buf)}, sig)
 
     def _append(self, conn: sa.Connection, after: int, sig: tuple[int, int]) -> None:
+        chunks = list(vector_store.read_vectors(conn, self.model, after))
+        ids = [pid for chunk_ids, _, _ in chunks for pid in chunk_ids.tolist()]
+        vectors = [vec for _, _, vecs in chunks for vec in vecs]
+        self._add(ids, vectors, sig)
+
+    def add(self, ids: Sequence[int], vectors: Sequence[np.ndarray]) -> None:
+        """Add vectors, or replace those of ids already held (what a sync does with new table rows)."""
+        with self._lock:
+            self._add(ids, vectors, self.loaded)
+
+    def _add(self, ids: Sequence[int], vectors: Sequence[np.ndarray], sig: tuple[int, int] | None) -> None:
         snap = self.snapshot
         new_ids: list[int] = []
         new_rows: list[np.ndarray] = []
         added: dict[int, int] = {}
         replaced: dict[int, np.ndarray] = {}
-        for chunk_ids, _seqs, vecs in vector_store.read_vectors(conn, self.model, after):
-            for pid, vec in zip(chunk_ids.tolist(), vecs, strict=True):
-                if snap.row(pid) is not None:  # re-embedded: its row changes
-                    replaced[pid] = vec
-                elif pid in added:  # written twice since the last sync: the later vector wins
-                    new_rows[added[pid]] = vec
-                else:
-                    added[pid] = len(new_ids)
-                    new_ids.append(pid)
-                    new_rows.append(vec)
+        for pid, vec in zip(ids, vectors, strict=True):
+            if snap.row(pid) is not None:  # re-embedded: its row changes
+                replaced[pid] = vec
+            elif pid in added:  # written twice since the last sync: the later vector wins
+                new_rows[added[pid]] = vec
+            else:
+                added[pid] = len(new_ids)
+                new_ids.append(pid)
+                new_rows.append(vec)
         self._extend(snap, new_ids, new_rows, replaced, sig)
 
     def _extend(self, snap: Snapshot, new_ids: list[int], new_rows: list[np.ndarray],
-                replaced: dict[int, np.ndarray], sig: tuple[int, int]) -> None:
+                replaced: dict[int, np.ndarray], sig: tuple[int, int] | None) -> None:
         n, extra = len(snap.ids), len(new_ids)
         dim = new_rows[0].shape[0] if new_rows else snap.matrix.shape[1] if n else 0
         id_buf, buf = self._id_buf, self._buf
