@@ -62,6 +62,8 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("suspended_at", sa.DateTime),
+    sa.Column("password_changed_at", sa.DateTime),  # migration 0004
+    sa.Column("last_login_at", sa.DateTime),  # migration 0004
 )
 
 daily_entries = sa.Table(
@@ -207,9 +209,6 @@ arxiv_announcements = sa.Table(
 )
 
 # --- community (migration 0004) ---------------------------------------------------------------------------------
-users.append_column(sa.Column("password_changed_at", sa.DateTime))
-users.append_column(sa.Column("last_login_at", sa.DateTime))
-
 sessions = sa.Table(
     "sessions",
     metadata,
