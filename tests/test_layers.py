@@ -1,6 +1,6 @@
 """The package's import rule, checked on the source: a package imports only its own level or below.
 
-    base modules (ids, links, records, config, progress, ranking, clock, roles, processes)
+    base modules (ids, links, records, config, progress, ranking, clock, roles, processes, errors)
       < store, sources          (migrations sit with store: they read store.schema)
       < search, ingest
       < community, harvest, mail
@@ -20,7 +20,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dailypapers"
 
 LEVELS: dict[str, int] = {
-    **dict.fromkeys(["ids", "links", "records", "config", "progress", "ranking", "clock", "roles", "processes"], 0),
+    **dict.fromkeys(["ids", "links", "records", "config", "progress", "ranking", "clock", "roles", "processes",
+                     "errors"], 0),
     **dict.fromkeys(["store", "sources", "migrations"], 1),
     **dict.fromkeys(["search", "ingest"], 2),
     **dict.fromkeys(["community", "harvest", "mail"], 3),

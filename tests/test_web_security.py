@@ -25,8 +25,7 @@ EXACT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src '
 @pytest.fixture
 def app(settings, db):
     add_paper(db, "2611.00001")
-    return create_app(settings.replace(mail_backend="memory", mail_admin_token="adm1n",
-                                       digest_schedule_enabled=False), db=db)
+    return create_app(settings.replace(mail_backend="memory", digest_schedule_enabled=False), db=db)
 
 
 def _assert_headers(r: httpx.Response, https: bool = False) -> None:

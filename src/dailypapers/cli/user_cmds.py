@@ -45,11 +45,10 @@ def create(app: AppContext, email: str, username: str | None, role: str, passwor
 @pass_app
 def set_role(app: AppContext, username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""
-    with app.database().write() as conn:
-        user = user_store.find_by_username(conn, username)
-        if user is None:
-            raise click.ClickException(f"no user {username!r}")
-        user_store.set_role(conn, user["id"], role)
+    try:
+        moderation.set_role(app.database(), None, username, role)
+    except moderation.ModerationError as exc:
+        raise click.ClickException(exc.message) from None
     click.echo(f"{username} is now {role}")
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from dailypapers.community import passwords
 from dailypapers.community.mailer import send_mail
 from dailypapers.config import Settings
+from dailypapers.errors import DomainError
 from dailypapers.mail.addresses import InvalidInput, normalize_email
 from dailypapers.store import sessions as session_store
 from dailypapers.store import users as user_store
@@ -24,12 +25,11 @@ TOKEN_PREFIX = "dp_"
 log = logging.getLogger(__name__)
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A request about an account that cannot be honoured; `field` names the form field at fault."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
+        super().__init__(400, message, field)
 
 
 @dataclass

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dailypapers.roles import has_role
+from dailypapers.errors import DomainError
+from dailypapers.roles import ROLES, has_role
 from dailypapers.store import moderation as mod_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import submissions as sub_store
@@ -18,10 +19,9 @@ def end_access(conn: sa.Connection, user_id: int) -> None:
     session_store.revoke_user_api_tokens(conn, user_id)
 
 
-class ModerationError(ValueError):
+class ModerationError(DomainError):
     def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+        super().__init__(status, message)
 
 
 def set_paper_hidden(db: Database, moderator: dict, arxiv_id: str, hidden: bool, reason: str) -> bool:
@@ -52,4 +52,21 @@ def set_user_suspended(db: Database, moderator: dict, username: str, suspended: 
             end_access(conn, user["id"])
         mod_store.log_action(conn, moderator, "suspend_user" if suspended else "unsuspend_user", "user",
                              user["id"], user["username"], reason)
+        return True
+
+
+def set_role(db: Database, admin: dict | None, username: str, role: str, reason: str = "") -> bool:
+    """Give `username` the role; logged publicly when an admin account does it (`admin` None: the operator's CLI).
+    True when the role changed."""
+    if role not in ROLES:
+        raise ModerationError(400, f"role: one of {', '.join(ROLES)}, got {role!r}")
+    with db.write() as conn:
+        user = user_store.find_by_username(conn, username)
+        if user is None:
+            raise ModerationError(404, f"no user {username!r}")
+        if user["role"] == role:
+            return False
+        user_store.set_role(conn, user["id"], role)
+        if admin is not None:
+            mod_store.log_action(conn, admin, f"set_role_{role}", "user", user["id"], user["username"], reason)
         return True

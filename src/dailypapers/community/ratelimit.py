@@ -11,58 +11,32 @@ from __future__ import annotations
 
 import math
 import random
-import re
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
 from dailypapers.clock import utcnow
-from dailypapers.config import ConfigError, Settings
+from dailypapers.config import Limit, Settings, parse_limit
+from dailypapers.errors import DomainError
 from dailypapers.store import ratelimits as store
 from dailypapers.store.db import Database
 
-_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(?:(\d+)\s*s|(second|minute|hour|day)s?)\s*$")
 ACTIONS = ("login", "vote", "comment", "submit", "subscribe")
 
 
-@dataclass(frozen=True)
-class Limit:
-    count: int
-    seconds: int
-
-
-class RateLimited(Exception):
+class RateLimited(DomainError):
     """Too many requests; `retry_after` seconds until the window that refused it ends."""
 
     def __init__(self, action: str, scope: str, limit: Limit, retry_after: int) -> None:
-        super().__init__(f"rate limit: at most {limit.count} {action} requests per {limit.seconds} s per {scope}; "
-                         f"retry in {retry_after} s")
+        super().__init__(429, f"rate limit: at most {limit.count} {action} requests per {limit.seconds} s per "
+                              f"{scope}; retry in {retry_after} s",
+                         headers={"Retry-After": str(retry_after)}, details={"retryAfter": retry_after})
         self.action, self.scope, self.limit, self.retry_after = action, scope, limit, retry_after
-
-
-def parse_limit(name: str, spec: str) -> Limit:
-    m = _SPEC.match(spec or "")
-    if not m or int(m.group(1)) < 1:
-        raise ConfigError(f"setting {name!r}: expected a limit like '5/minute' or '20/300s', got {spec!r}")
-    seconds = int(m.group(2)) if m.group(2) else _PERIODS[m.group(3)]
-    if seconds < 1:
-        raise ConfigError(f"setting {name!r}: the period must be at least one second, got {spec!r}")
-    return Limit(int(m.group(1)), seconds)
 
 
 def limit_for(settings: Settings, action: str) -> Limit:
     if action not in ACTIONS:
         raise ValueError(f"unknown rate-limited action {action!r}")
     return parse_limit(f"rate_{action}", getattr(settings, f"rate_{action}"))
-
-
-def check_settings(settings: Settings) -> None:
-    for action in ACTIONS:
-        limit_for(settings, action)
-    for name in ("rate_ip_multiplier", "new_account_rate_divisor"):
-        if getattr(settings, name) < 1:
-            raise ConfigError(f"setting {name!r}: must be at least 1, got {getattr(settings, name)}")
 
 
 def is_new_account(settings: Settings, user: dict | None) -> bool:

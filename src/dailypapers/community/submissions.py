@@ -18,8 +18,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from dailypapers.config import Settings
+from dailypapers.errors import DomainError
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.records import DailyEntryRecord, PaperRecord
+from dailypapers.sources import arxiv_api
 from dailypapers.store import daily as daily_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store
@@ -30,10 +32,12 @@ log = logging.getLogger(__name__)
 MAX_COMMENT = 500
 
 
-class SubmissionRefused(ValueError):
+class SubmissionRefused(DomainError):
+    """A submission a rule refuses; `rule` names it (module docstring) for programs."""
+
     def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)  # the rule is for programs (JSON `rule`), not part of what people read
-        self.rule, self.message = rule, message
+        super().__init__(422, message, details={"rule": rule})
+        self.rule = rule
 
 
 @dataclass
@@ -45,16 +49,10 @@ class Submitted:
 
 
 def fetch_from_arxiv(arxiv_id: str, settings: Settings) -> PaperRecord | None:
-    """Metadata from the arXiv API client of the harvesting feature; None when it is absent or finds nothing."""
-    try:
-        from dailypapers.sources import arxiv_api  # type: ignore[attr-defined]  # the harvesting feature
-    except ImportError:
-        raise SubmissionRefused("metadata", f"arXiv:{arxiv_id} is not in this hub yet and this installation "
-                                            "cannot fetch papers from arXiv; ask an admin to import it") from None
-    unknown = getattr(arxiv_api, "UnknownArxivIds", ())
+    """Metadata from the arXiv API; None when it finds nothing."""
     try:
         return arxiv_api.fetch_papers([arxiv_id], settings).get(arxiv_id)
-    except unknown:
+    except arxiv_api.UnknownArxivIds:
         raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}") from None
     except Exception as exc:  # network trouble must not become a 500
         log.warning("arXiv lookup of %s failed: %s", arxiv_id, exc)

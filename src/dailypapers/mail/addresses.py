@@ -8,7 +8,6 @@ import unicodedata
 import email_validator
 
 FREQUENCIES = ("daily", "weekly")
-TOPIC_KINDS = ("query", "category", "author")
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 200
 

@@ -338,6 +338,10 @@ def get_paper(conn: sa.Connection, arxiv_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+def arxiv_id_of(conn: sa.Connection, paper_id: int) -> str:
+    return conn.execute(sa.select(papers.c.arxiv_id).where(papers.c.id == paper_id)).scalar_one()
+
+
 def count_papers(conn: sa.Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar_one()
 

@@ -62,6 +62,9 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("suspended_at", sa.DateTime),
+    sa.Column("password_changed_at", sa.DateTime),  # migration 0004
+    sa.Column("last_login_at", sa.DateTime),  # migration 0004
+    sa.Column("email_verified_at", sa.DateTime),  # migration 0010
 )
 
 daily_entries = sa.Table(
@@ -207,9 +210,6 @@ arxiv_announcements = sa.Table(
 )
 
 # --- community (migration 0004) ---------------------------------------------------------------------------------
-users.append_column(sa.Column("password_changed_at", sa.DateTime))
-users.append_column(sa.Column("last_login_at", sa.DateTime))
-
 sessions = sa.Table(
     "sessions",
     metadata,
@@ -302,7 +302,6 @@ rate_limits = sa.Table(
 
 # --- account email verification (migration 0010) ----------------------------------------------------------------
 # An account proves it owns its address before anything tied to that address (a digest subscription) is its own.
-users.append_column(sa.Column("email_verified_at", sa.DateTime))
 
 email_verifications = sa.Table(
     "email_verifications",

@@ -28,6 +28,12 @@ from dailypapers.web.options import OptionsMiddleware
 
 HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = [
+    # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
+    "dailypapers.web.routes.community",
+    "dailypapers.web.routes.email_verification",
+    "dailypapers.web.routes.community_papers",
+    "dailypapers.web.routes.community_api",
+    "dailypapers.web.routes.moderation",
     "dailypapers.web.routes.daily",
     "dailypapers.web.routes.paper",
     "dailypapers.web.routes.trending",
@@ -37,12 +43,8 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.docs",
     "dailypapers.web.routes.mail",
     "dailypapers.web.routes.mail_account",
+    "dailypapers.web.routes.harvest",
 ]
-ROUTE_MODULES.append("dailypapers.web.routes.harvest")
-# Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
-ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.email_verification",
-                     "dailypapers.web.routes.community_papers",
-                     "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None,

@@ -18,10 +18,9 @@ import hmac
 import secrets
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from dailypapers.community.ratelimit import RateLimited, check_settings
 from dailypapers.roles import ROLES, checked_role, has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
@@ -195,7 +194,6 @@ class _LazyToken:
 
 def install(app: FastAPI) -> None:
     """Hook auth into the app: template context, the visitor CSRF cookie, login redirects."""
-    check_settings(app.state.settings)
     templates = app.state.templates
     templates.context_processors.append(_template_context)
 
@@ -207,15 +205,6 @@ def install(app: FastAPI) -> None:
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(nxt)}", status_code=303)
-
-    @app.exception_handler(RateLimited)
-    async def _rate_limited(request: Request, exc: RateLimited):
-        headers = {"Retry-After": str(exc.retry_after)}
-        if is_api(request):
-            return JSONResponse({"detail": str(exc), "retryAfter": exc.retry_after}, status_code=429, headers=headers)
-        return templates.TemplateResponse(request, "community/message.html",
-                                          {"title": "Slow down", "message": str(exc)}, status_code=429,
-                                          headers=headers)
 
     @app.middleware("http")
     async def _csrf_cookie(request: Request, call_next):

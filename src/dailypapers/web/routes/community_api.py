@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.community import comments as comment_logic
-from dailypapers.community import ratelimit, submissions, votes
+from dailypapers.community import ratelimit, votes
 from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
 from dailypapers.web import submitting
@@ -70,10 +70,7 @@ async def submit(request: Request):
     db, settings = get_db(request), get_settings(request)
     await run_in_threadpool(ratelimit.check, db, settings, "submit", account=str(user["id"]), ip=client_ip(request),
                             user=user)
-    try:
-        done = await submitting.submit(request, user, paper_text, comment)
-    except submissions.SubmissionRefused as exc:
-        return JSONResponse({"detail": exc.message, "rule": exc.rule}, status_code=422)
+    done = await submitting.submit(request, user, paper_text, comment)  # a refusal is a DomainError (web/errors)
     if isinstance(done, submitting.Pending):
         return JSONResponse({"arxivId": done.arxiv_id, "pending": True, "detail": done.message}, status_code=202)
     return {"arxivId": done.arxiv_id, "day": done.day, "title": done.title}
@@ -112,10 +109,7 @@ def _post_comment(request: Request, paper_id: str, data: dict):
     ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
     key = "parentId" if "parentId" in data else "parent_id"
     parent = row_id_field(data.get(key), key)
-    try:
-        cid = comment_logic.post(db, paper["id"], user, text_field(data, "body"), parent)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    cid = comment_logic.post(db, paper["id"], user, text_field(data, "body"), parent)
     with db.connect() as conn:
         comment = comment_store.get_comment(conn, cid)
     assert comment is not None  # posted just above; comments are tombstoned, never deleted
@@ -129,10 +123,7 @@ async def edit_comment(request: Request, comment_id: RowIdPath):
 
     def work():
         user = require_user(request)
-        try:
-            return _comment_json(comment_logic.edit(get_db(request), comment_id, user, text_field(data, "body")))
-        except comment_logic.CommentError as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+        return _comment_json(comment_logic.edit(get_db(request), comment_id, user, text_field(data, "body")))
 
     return await run_in_threadpool(work)
 
@@ -140,10 +131,7 @@ async def edit_comment(request: Request, comment_id: RowIdPath):
 @router.delete("/comments/{comment_id}")
 def delete_comment(request: Request, comment_id: RowIdPath, reason: str = "", user: dict = Depends(require_user)):
     """Delete your own comment; moderators delete any (publicly logged)."""
-    try:
-        comment_logic.delete(get_db(request), comment_id, user, reason)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    comment_logic.delete(get_db(request), comment_id, user, reason)
     return {"deleted": comment_id}
 
 

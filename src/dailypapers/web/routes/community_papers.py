@@ -10,6 +10,7 @@ from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.store import comments as comment_store
+from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store
 from dailypapers.web import submitting
 from dailypapers.web.auth import client_ip, csrf_protect, current_user, require_user, safe_next
@@ -118,11 +119,8 @@ def _comment_or_404(request: Request, comment_id: int) -> dict:
 
 
 def _paper_arxiv_id(request: Request, paper_id: int) -> str:
-    from dailypapers.store.schema import papers
-
     with get_db(request).connect() as conn:
-        return conn.execute(papers.select().with_only_columns(papers.c.arxiv_id)
-                            .where(papers.c.id == paper_id)).scalar_one()
+        return paper_store.arxiv_id_of(conn, paper_id)
 
 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
@@ -140,7 +138,7 @@ def edit(request: Request, comment_id: RowIdPath, body: str = Form(""), user: di
         comment = comment_logic.edit(get_db(request), comment_id, user, body)
     except comment_logic.CommentError as exc:
         if exc.status != 400:
-            raise HTTPException(exc.status, exc.message) from None
+            raise
         comment = _comment_or_404(request, comment_id)
         return _page(request, "comment_edit.html", {"comment": {**comment, "body_md": body}, "error": exc.message,
                                                     "arxiv_id": _paper_arxiv_id(request, comment["paper_id"])}, 400)
@@ -150,8 +148,5 @@ def edit(request: Request, comment_id: RowIdPath, body: str = Form(""), user: di
 
 @router.post("/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
 def delete(request: Request, comment_id: RowIdPath, reason: str = Form(""), user: dict = Depends(require_user)):
-    try:
-        comment = comment_logic.delete(get_db(request), comment_id, user, reason)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    comment = comment_logic.delete(get_db(request), comment_id, user, reason)
     return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}/comments", status_code=303)

@@ -8,12 +8,11 @@ see or change the digests that address's owner confirmed. With a verified addres
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
+from dailypapers.clock import utcnow
 from dailypapers.community import email_verification
 from dailypapers.mail.addresses import (
     FREQUENCIES,
@@ -28,10 +27,6 @@ from dailypapers.web.auth import csrf_protect, require_user
 from dailypapers.web.deps import get_db, templates
 
 router = APIRouter(include_in_schema=False)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _find(conn: sa.Connection, user: dict) -> dict | None:
@@ -74,7 +69,7 @@ def save_account_subscription(request: Request, user: dict = Depends(require_use
     if action == "unsubscribe":
         if sub is not None:
             with db.write() as conn:
-                sub = sstore.unsubscribe(conn, sub["token"], _now())
+                sub = sstore.unsubscribe(conn, sub["token"], utcnow())
         return _page(request, user, sub, message="Unsubscribed: no more digests.")
     try:
         freq, topic_list = normalize_frequency(frequency), parse_topics(topics)
@@ -87,10 +82,10 @@ def save_account_subscription(request: Request, user: dict = Depends(require_use
             sub = sstore.get(conn, sub["id"])
         return _page(request, user, sub, message="Saved.")
     with db.write() as conn:
-        sub, _ = sstore.subscribe(conn, email, freq, topic_list, _now(), name=user.get("display_name")
+        sub, _ = sstore.subscribe(conn, email, freq, topic_list, utcnow(), name=user.get("display_name")
                                   or user.get("username"), user_id=user["id"])
         if sub["status"] == sstore.PENDING:  # the verified address is the confirmation: no second mail
-            sub = sstore.confirm(conn, sub["token"], _now())
+            sub = sstore.confirm(conn, sub["token"], utcnow())
     if sub is not None and sub["status"] == sstore.CONFIRMED:
         return _page(request, user, sub, message=f"Subscribed: digests go to {email}.")
     return _page(request, user, sub, message=f"{email} cannot receive digests (it bounced or complained).")

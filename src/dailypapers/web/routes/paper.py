@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path convertor)
 from dailypapers.ids import parse_arxiv_id
+from dailypapers.search import similar_papers
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.views import render_html
@@ -29,11 +30,7 @@ def find_paper(request: Request, arxiv_id: str) -> dict:
 
 
 def similar_to(request: Request, arxiv_id: str, limit: int = SIMILAR) -> list:
-    """Similar papers from the search feature; a page still renders when search is unavailable."""
-    try:
-        from dailypapers.search import similar_papers
-    except ImportError:
-        return []
+    """Similar papers; a page still renders when they cannot be computed."""
     try:
         return similar_papers(get_db(request), arxiv_id, limit=limit)
     except Exception:  # similar papers are a garnish: log, never fail the paper page for them
