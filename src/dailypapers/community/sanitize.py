@@ -13,7 +13,9 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "del", "s", "code", "pre", "blockquot
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+# Bare http(s) URLs become links (linkify-it-py); "example.com" without a scheme stays text.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable("linkify").disable("image")
+_md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
 
 
 def clean_html(html: str) -> str:

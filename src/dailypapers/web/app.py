@@ -10,12 +10,13 @@ import importlib
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from dailypapers import __version__
 from dailypapers.config import Settings, load_settings
-from dailypapers.ids import abs_url, pdf_url
+from dailypapers.ids import abs_url, arxiv_categories, pdf_url
 from dailypapers.ranking import paper_comments, paper_votes
 from dailypapers.store.db import Database
 from dailypapers.store.version import DataVersion
@@ -23,6 +24,7 @@ from dailypapers.web import errors
 from dailypapers.web.caching import PageCache, PageCacheMiddleware
 from dailypapers.web.head import HeadAsGetMiddleware
 from dailypapers.web.highlight import marked
+from dailypapers.web.richtext import author_query, rich_text
 
 HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = [
@@ -37,6 +39,7 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.mail_account",
 ]
 ROUTE_MODULES.append("dailypapers.web.routes.harvest")
+ROUTE_MODULES.append("dailypapers.web.routes.site")
 # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
 ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
                      "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
@@ -58,6 +61,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
+    templates.env.filters.update(rich=rich_text, arxiv_categories=arxiv_categories, author_query=author_query)
     templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
     errors.install(app)
@@ -65,6 +69,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
     app.add_middleware(HeadAsGetMiddleware)
+    # Outermost: pages are 50-100 KB of repetitive HTML; cached bodies are stored uncompressed and zipped per reply.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
