@@ -14,7 +14,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # Bare http(s) URLs become links (linkify-it-py); "example.com" without a scheme stays text.
-_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable("linkify").disable("image")
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_md.enable("linkify").disable("image")
 _md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
 
 

@@ -10,9 +10,9 @@ import importlib
 from pathlib import Path
 
 from fastapi import FastAPI
-from starlette.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
 
 from dailypapers import __version__
 from dailypapers.config import Settings, load_settings
