@@ -157,6 +157,7 @@ def test_anonymous_upvote_asks_to_log_in(chromium, hub):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{hub}/papers/{MATH_ID}")
+    expect(page.locator("form.upvote button")).to_have_attribute("aria-pressed", "true")  # the vote counted
     context.close()
 
 
