@@ -77,6 +77,7 @@ def test_search_notice_is_plain_for_readers_and_has_the_command_for_admins(clien
     login(client, "boss")
     admin = client.get("/search", params={"q": "paper", "mode": "semantic"})
     assert "dailypapers index" in admin.text
+    assert "0 of 7 papers have a search vector" in client.get("/admin/status").text
 
 
 def test_plumbing(client):
