@@ -234,9 +234,12 @@ def install(app: FastAPI) -> None:
         headers = {"Retry-After": str(exc.retry_after)}
         if is_api(request):
             return JSONResponse({"detail": str(exc), "retryAfter": exc.retry_after}, status_code=429, headers=headers)
+        # Plain words, and a way back to where the reader was (forms that can keep their text do so themselves).
+        message = (f"Too many {exc.action} requests in a short time: you can try again in {exc.retry_after} s.")
+        back = safe_next(_path_of(request.headers.get("referer", "")), "/")
         return templates.TemplateResponse(request, "community/message.html",
-                                          {"title": "Slow down", "message": str(exc)}, status_code=429,
-                                          headers=headers)
+                                          {"title": "Slow down", "message": message, "back": back},
+                                          status_code=429, headers=headers)
 
     @app.middleware("http")
     async def _csrf_cookie(request: Request, call_next):
