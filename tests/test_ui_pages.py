@@ -102,3 +102,17 @@ def test_day_labels_are_readable(client):
     assert "Week of January 6, 2025" in week and 'type="date"' in week
     day = client.get("/papers/date/2025-01-08").text
     assert "Jan 6" in day and "Jan 10" in day  # previous / next
+
+
+def test_pages_need_no_inline_script_or_style(client, db):
+    """The Content-Security-Policy (script-src 'self'; style-src 'self') would block any of these."""
+    import re
+
+    make_user(db, "dora")
+    pages = ["/", "/papers/week/2025-W02", "/trending", "/search?q=paper&mode=keyword", "/search?q=x&since=2025-99",
+             "/papers/2501.00012", "/subscribe", "/login", "/register", "/docs", "/feeds"]
+    login(client, "dora")
+    pages += ["/account", "/submit", "/papers/2501.00012/comments", "/account/subscription"]
+    for path in pages:
+        text = client.get(path).text
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=|<script(?![^>]*\ssrc=)", text, re.I), path
