@@ -287,3 +287,22 @@ def test_axe_and_screenshots_of_the_main_pages(chromium, hub, scheme):
                     problems[name] = found
         context.close()
     assert problems == {}
+
+
+def test_submitting_says_so_and_cannot_be_sent_twice(chromium, hub):
+    context = _context(chromium, viewport=PHONE)
+    page = context.new_page()
+    _login(page, hub, "bob")
+    page.goto(f"{hub}/submit")
+    # Stand in for an arXiv that does not answer: submissions that would leave the page are counted and held here
+    # (a window listener runs after the page's own document listener).
+    page.evaluate("""() => { window.sent = 0; window.addEventListener('submit', e => {
+        if (!e.defaultPrevented) window.sent += 1; e.preventDefault(); }); }""")
+    page.locator("input[name=paper_id]").fill("2506.99001")
+    button = page.locator("form[data-busy] button[type=submit]")
+    button.click()
+    expect(button).to_have_text("Submitting…")
+    expect(button).to_have_attribute("aria-disabled", "true")
+    button.evaluate("b => b.click()")  # a second press (aria-disabled buttons still fire) sends nothing more
+    assert page.evaluate("window.sent") == 1
+    context.close()
