@@ -16,7 +16,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Bare http(s) URLs become links (linkify-it-py); "example.com" without a scheme stays text.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
 _md.enable("linkify").disable("image")
-_md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+if _md.linkify is not None:  # set by the "linkify" option when linkify-it-py is installed (a dependency)
+    _md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
 
 
 def clean_html(html: str) -> str:

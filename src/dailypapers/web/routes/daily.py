@@ -69,13 +69,10 @@ def period_redirect(request: Request, date: str | None = Query(None, max_length=
     """The week or month holding `?date=` (the date picker of those views), else the newest one."""
     kind = request.url.path.rsplit("/", 1)[1]
     if date:
-        day = parse_day(date, "date").start
-    else:
-        with get_db(request).connect() as conn:
-            day = listing.latest_day(conn)
-        if day is None:
-            return RedirectResponse("/")
-    return RedirectResponse(span_url(span_of(kind, day)))
+        return RedirectResponse(span_url(span_of(kind, parse_day(date, "date").start)))
+    with get_db(request).connect() as conn:
+        latest = listing.latest_day(conn)
+    return RedirectResponse("/" if latest is None else span_url(span_of(kind, latest)))
 
 
 @router.get("/papers")
