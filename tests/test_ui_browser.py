@@ -32,7 +32,7 @@ PHONE = {"width": 390, "height": 844}
 def hub(tmp_path_factory, shared_dir):
     tmp = tmp_path_factory.mktemp("ui")
     settings = Settings(database_url=f"sqlite:///{tmp / 'ui.db'}", base_url="http://testserver",
-                        rate_comment="2/minute", keyword_index_in_memory=False)
+                        rate_comment="2/minute", rate_login="1000/minute", keyword_index_in_memory=False)
     db = Database(settings)
     db.upgrade()
     seed_hub(db, settings, tmp, shared_dir)
