@@ -17,6 +17,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from dailypapers import __version__
 from dailypapers.config import Settings, load_settings
 from dailypapers.ids import abs_url, arxiv_categories, pdf_url
+from dailypapers.links import http_url
 from dailypapers.ranking import paper_comments, paper_votes
 from dailypapers.store.db import Database
 from dailypapers.store.version import DataVersion
@@ -41,7 +42,8 @@ ROUTE_MODULES = [
 ROUTE_MODULES.append("dailypapers.web.routes.harvest")
 ROUTE_MODULES.append("dailypapers.web.routes.site")
 # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
-ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
+ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.email_verification",
+                     "dailypapers.web.routes.community_papers",
                      "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
 
 
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
     templates.env.filters.update(rich=rich_text, arxiv_categories=arxiv_categories, author_query=author_query)
+    templates.env.filters["http_url"] = http_url  # links from imported data: http(s) only, even on old rows
     templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
     errors.install(app)
