@@ -241,7 +241,8 @@ def install(app: FastAPI) -> None:
         if is_api(request):
             return JSONResponse({"detail": str(exc), "retryAfter": exc.retry_after}, status_code=429, headers=headers)
         # Plain words, and a way back to where the reader was (forms that can keep their text do so themselves).
-        message = (f"Too many {exc.action} requests in a short time: you can try again in {exc.retry_after} s.")
+        message = (f"Too many {exc.action} requests per {exc.scope} in a short time: you can try again in "
+                   f"{exc.retry_after} s.")
         back = safe_next(_path_of(request.headers.get("referer", "")), "/")
         return templates.TemplateResponse(request, "community/message.html",
                                           {"title": "Slow down", "message": message, "back": back},
