@@ -67,17 +67,32 @@ def test_repeated_subscribe_requests_send_one_confirmation(client, db):
     assert len(MemoryBackend.outbox) == 1
 
 
+def test_a_second_request_for_a_pending_address_keeps_what_the_first_mail_promised(client, db):
+    from dailypapers.store import subscriptions as sstore
+
+    client.post("/subscribe", data={"email": "twice@example.org", "frequency": "weekly", "topics": "cat:cs.CL"})
+    r = client.post("/subscribe", data={"email": "twice@example.org", "frequency": "daily", "topics": "graphs"})
+    assert r.status_code == 200 and "a daily digest (weekdays) on graphs" in r.text  # echoes what was asked
+    with db.connect() as conn:
+        row = sstore.get_by_email(conn, "twice@example.org")
+    assert row["frequency"] == "weekly" and row["topics"] == [{"kind": "category", "value": "cs.CL"}]
+    assert len(MemoryBackend.outbox) == 1
+
+
 @pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "eve@example.org\r\nBcc: x@example.org",
                                    "a b@example.org", "<a@example.org>"])
 def test_bad_addresses_are_refused_with_the_field_named(client, email):
     r = client.post("/subscribe", data={"email": email})
-    assert r.status_code == 422 and "email:" in r.text
+    assert r.status_code == 422 and 'id="err-email"' in r.text  # the error sits beside the email field
     assert MemoryBackend.outbox == []
 
 
 def test_bad_topics_are_refused(client):
     r = client.post("/subscribe", data={"email": "a@example.org", "topics": "cat:not a category"})
-    assert r.status_code == 422 and "topics:" in r.text
+    assert r.status_code == 422 and 'id="err-topics"' in r.text
+    # Only arXiv's taxonomy counts as a category; the form comes back with what was typed.
+    r = client.post("/subscribe", data={"email": "a@example.org", "topics": "cat:notacategory; diffusion"})
+    assert r.status_code == 422 and 'id="err-topics"' in r.text and "cat:notacategory; diffusion" in r.text
 
 
 def test_one_click_unsubscribe_rfc8058(client, db, mail_settings):

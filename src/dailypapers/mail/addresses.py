@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import email_validator
+
+from dailypapers.ids import is_arxiv_category
 
 FREQUENCIES = ("daily", "weekly")
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 200
 
-_CATEGORY = re.compile(r"^[A-Za-z-]+(\.[A-Za-z-]+)?$")
 _PREFIXES = {"cat:": "category", "category:": "category", "author:": "author"}
 
 
@@ -68,7 +68,7 @@ def parse_topics(text: str | None, field: str = "topics") -> list[dict[str, str]
             raise InvalidInput(f"{field}: {part!r} has nothing after the prefix")
         if len(value) > MAX_TOPIC_LENGTH:
             raise InvalidInput(f"{field}: {value[:30]!r}… is longer than {MAX_TOPIC_LENGTH} characters")
-        if kind == "category" and not _CATEGORY.match(value):
+        if kind == "category" and not is_arxiv_category(value):
             raise InvalidInput(f"{field}: {value!r} is not an arXiv category such as cs.CL")
         topic = {"kind": kind, "value": value}
         if topic not in topics:

@@ -59,13 +59,14 @@ def subscribe(conn: sa.Connection, email: str, frequency: str, topics: list[dict
     # flood someone's inbox.
     recent = row["status"] == PENDING and row["confirm_sent_at"] and now - row["confirm_sent_at"] < \
         CONFIRM_RESEND_INTERVAL
+    if recent:  # the mail on its way promised the first choice; a new choice needs a new mail (later)
+        return row, False
     changes: dict[str, Any] = {"frequency": frequency, "topics": topics, "status": PENDING, "unsubscribed_at": None}
     if user_id is not None:
         changes["user_id"] = user_id
-    if not recent:
-        changes["confirm_sent_at"] = now
+    changes["confirm_sent_at"] = now
     conn.execute(subscribers.update().where(subscribers.c.id == row["id"]).values(**changes))
-    return {**row, **changes}, not recent
+    return {**row, **changes}, True
 
 
 def confirm(conn: sa.Connection, token: str, now: datetime) -> dict[str, Any] | None:

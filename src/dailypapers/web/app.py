@@ -12,10 +12,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
 
 from dailypapers import __version__
 from dailypapers.config import Settings, load_settings
-from dailypapers.ids import abs_url, pdf_url
+from dailypapers.ids import abs_url, arxiv_categories, pdf_url
 from dailypapers.links import http_url
 from dailypapers.ranking import paper_comments, paper_votes
 from dailypapers.store.db import Database
@@ -25,6 +26,7 @@ from dailypapers.web.caching import PageCache, PageCacheMiddleware
 from dailypapers.web.head import HeadAsGetMiddleware
 from dailypapers.web.highlight import marked
 from dailypapers.web.options import OptionsMiddleware
+from dailypapers.web.richtext import author_query, rich_text
 
 HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = [
@@ -44,6 +46,7 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.mail",
     "dailypapers.web.routes.mail_account",
     "dailypapers.web.routes.harvest",
+    "dailypapers.web.routes.site",
 ]
 
 
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
+    templates.env.filters.update(rich=rich_text, arxiv_categories=arxiv_categories, author_query=author_query)
     templates.env.filters["http_url"] = http_url  # links from imported data: http(s) only, even on old rows
     templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
@@ -72,6 +76,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(OptionsMiddleware, router=app.router)
+    # Outermost: pages are 50-100 KB of repetitive HTML; cached bodies are stored uncompressed and zipped per reply.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from dailypapers.community import accounts, email_verification, ratelimit
+from dailypapers.community import accounts, email_verification, ratelimit, votes
 from dailypapers.store import sessions as session_store
 from dailypapers.store import users as user_store
 from dailypapers.web.auth import (
@@ -63,19 +63,44 @@ def register(request: Request, background: BackgroundTasks, username: str = Form
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/"):
-    return _page(request, "login.html", {"next": safe_next(next), "error": None, "identifier": ""})
+def login_form(request: Request, next: str = "/", upvote: str = ""):
+    return _page(request, "login.html", {"next": safe_next(next), "error": None, "identifier": "",
+                                         "upvote": upvote[:64]})
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def login(request: Request, identifier: str = Form(""), password: str = Form(""), next: str = Form("/")):
+def login(request: Request, identifier: str = Form(""), password: str = Form(""), next: str = Form("/"),
+          upvote: str = Form("", max_length=64)):
     db, settings = get_db(request), get_settings(request)
     ratelimit.check_login(db, settings, account=accounts.login_key(db, identifier), ip=client_ip(request))
     user = accounts.authenticate(db, identifier, password)
     if user is None:
         return _page(request, "login.html", {"next": safe_next(next), "error": LOGIN_FAILED,
-                                             "identifier": identifier}, 400)
+                                             "identifier": identifier, "upvote": upvote}, 400)
+    if upvote:
+        _upvote_after_login(request, user, upvote)
     return _logged_in_redirect(request, user["id"], safe_next(next))
+
+
+def _upvote_after_login(request: Request, user: dict, paper_text: str) -> None:
+    """A visitor pressed upvote and was asked to log in: the vote they meant is cast now (the login form carried
+    it, under the login form's own CSRF check). An unknown or hidden paper, or a rate limit, just skips it."""
+    from dailypapers.ids import InvalidArxivId, parse_arxiv_id
+    from dailypapers.store.submissions import paper_by_arxiv_id
+
+    try:
+        arxiv_id, _ = parse_arxiv_id(paper_text)
+    except InvalidArxivId:
+        return
+    db = get_db(request)
+    with db.connect() as conn:
+        paper = paper_by_arxiv_id(conn, arxiv_id)
+    if paper is None or paper["hidden"]:
+        return
+    try:
+        votes.change(db, get_settings(request), user, paper["id"], "add", client_ip(request))
+    except ratelimit.RateLimited:
+        return
 
 
 @router.post("/logout", dependencies=[Depends(csrf_protect)])

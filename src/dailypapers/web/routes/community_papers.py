@@ -100,14 +100,24 @@ def post_comment(request: Request, arxiv_id: str, body: str = Form(""), parent_i
                  user: dict = Depends(require_user)):
     paper = visible_paper(request, arxiv_id)
     db, settings = get_db(request), get_settings(request)
-    ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
     parent = row_id_field(parent_id.strip(), "parent_id")
+
+    def again(message: str, status: int, headers: dict | None = None):
+        # Never lose what was typed: the form comes back filled in, with the reason beside it.
+        ctx = {**comments_context(request, paper), "error": message, "draft": body, "draft_parent": parent}
+        return templates(request).TemplateResponse(request, "community/comments_page.html", ctx,
+                                                   status_code=status, headers=headers)
+
+    try:
+        ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
+    except ratelimit.RateLimited as exc:
+        return again(f"You are commenting fast: you can comment again in {exc.retry_after} s. Your text is kept "
+                     "below.", 429, {"Retry-After": str(exc.retry_after)})
     try:
         cid = comment_logic.post(db, paper["id"], user, body, parent)
     except comment_logic.CommentError as exc:
-        return _page(request, "comments_page.html", {**comments_context(request, paper), "error": exc.message},
-                     exc.status)
-    return RedirectResponse(f"/papers/{paper['arxiv_id']}/comments#c{cid}", status_code=303)
+        return again(exc.message, exc.status)
+    return RedirectResponse(f"/papers/{paper['arxiv_id']}#c{cid}", status_code=303)
 
 
 def _comment_or_404(request: Request, comment_id: int) -> dict:
@@ -142,11 +152,11 @@ def edit(request: Request, comment_id: RowIdPath, body: str = Form(""), user: di
         comment = _comment_or_404(request, comment_id)
         return _page(request, "comment_edit.html", {"comment": {**comment, "body_md": body}, "error": exc.message,
                                                     "arxiv_id": _paper_arxiv_id(request, comment["paper_id"])}, 400)
-    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}/comments#c{comment_id}",
+    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}#c{comment_id}",
                             status_code=303)
 
 
 @router.post("/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
 def delete(request: Request, comment_id: RowIdPath, reason: str = Form(""), user: dict = Depends(require_user)):
     comment = comment_logic.delete(get_db(request), comment_id, user, reason)
-    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}/comments", status_code=303)
+    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}#comments", status_code=303)

@@ -13,6 +13,7 @@ from dailypapers.store.papers import CONTENT_FIELDS
 from dailypapers.web.api_docs import errors
 from dailypapers.web.auth import require_role
 from dailypapers.web.deps import get_db, get_settings, templates
+from dailypapers.web.search_glue import vector_coverage
 
 router = APIRouter()
 
@@ -24,7 +25,7 @@ def status_page(request: Request):
     scheduler = getattr(request.app.state, "sync_scheduler", None)
     return templates(request).TemplateResponse(request, "harvest/status.html", {
         "state": state, "describe_run": describe_run, "settings": get_settings(request),
-        "scheduled": scheduler is not None,
+        "scheduled": scheduler is not None, "coverage": vector_coverage(get_db(request)),
     })
 
 

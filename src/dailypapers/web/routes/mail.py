@@ -66,8 +66,9 @@ def _send_confirmation(settings: Settings, subscriber: dict) -> None:
 
 @router.get("/subscribe", response_class=HTMLResponse)
 def subscribe_form(request: Request):
-    return _page(request, "mail/subscribe.html", form={"email": "", "frequency": "daily", "topics": ""},
-                 frequencies=FREQUENCIES)
+    user = current_user(request)  # a logged-in reader's address is filled in
+    return _page(request, "mail/subscribe.html", frequencies=FREQUENCIES,
+                 form={"email": user["email"] if user else "", "frequency": "daily", "topics": ""})
 
 
 @router.post("/subscribe", response_class=HTMLResponse)
@@ -79,7 +80,9 @@ def subscribe(request: Request, background: BackgroundTasks, email: str = Form("
         freq = normalize_frequency(frequency)
         topic_list = parse_topics(topics)
     except InvalidInput as exc:
-        return _page(request, "mail/subscribe.html", 422, form=form, frequencies=FREQUENCIES, error=str(exc))
+        field, _, message = str(exc).partition(": ")
+        errors = {field: message} if field in form and message else {"form": str(exc)}
+        return _page(request, "mail/subscribe.html", 422, form=form, frequencies=FREQUENCIES, errors=errors)
     settings, db = get_settings(request), get_db(request)
     # Each request may mail a stranger: per mailbox (+tags and capitals are one inbox) and per client address.
     ratelimit.check(db, settings, "subscribe", account=f"mailbox:{mailbox_key(address)}", ip=client_ip(request))
@@ -88,9 +91,11 @@ def subscribe(request: Request, background: BackgroundTasks, email: str = Form("
     if needs_confirmation:
         background.add_task(_send_confirmation, settings, sub)
     # The same answer whether or not the address was known: the form must not reveal who subscribes.
+    chosen = "a daily digest (weekdays)" if freq == "daily" else "a weekly digest"
+    about = f" on {format_topics(topic_list)}" if topic_list else " of what is trending"
     return _page(request, "mail/notice.html", title="Check your inbox",
-                 message=f"If {address} can receive our mail, a confirmation link is on its way. Nothing will be "
-                         f"sent before you confirm.")
+                 message=f"You asked for {chosen}{about}. If {address} can receive our mail, a confirmation link "
+                         f"is on its way. Nothing will be sent before you confirm.")
 
 
 @router.get("/subscribe/confirm/{token}", response_class=HTMLResponse)

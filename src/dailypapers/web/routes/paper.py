@@ -8,10 +8,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path convertor)
-from dailypapers.ids import parse_arxiv_id
+from dailypapers.ids import arxiv_categories, parse_arxiv_id
 from dailypapers.search import similar_papers
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.search_glue import vector_coverage
 from dailypapers.web.views import render_html
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +39,19 @@ def similar_to(request: Request, arxiv_id: str, limit: int = SIMILAR) -> list:
         return []
 
 
+def _similar_note(request: Request, found: bool) -> str | None:
+    """What to say about similar papers while search vectors are missing (neighbours drawn from a few papers
+    would look random), or why there are none."""
+    coverage = vector_coverage(get_db(request))
+    if coverage is None:
+        return None if found else "Similar papers need meaning search, which is not available on this server."
+    if not coverage.complete:
+        if found:
+            return f"Drawn only from the papers meaning search knows: {coverage.sentence()}."
+        return f"Similar papers appear once this paper has its search vector ({coverage.sentence()})."
+    return None if found else "No similar papers found."
+
+
 def _comments_version(request: Request, paper_id: int) -> str:
     from dailypapers.store.comments import thread_version
 
@@ -51,8 +65,9 @@ def paper_page(request: Request, arxiv_id: str):
     if row["arxiv_id"] != arxiv_id:  # versioned spelling: one canonical page per paper
         return RedirectResponse(f"/papers/{row['arxiv_id']}", status_code=301)
     similar = [h.paper for h in similar_to(request, row["arxiv_id"])]
-    ctx = {"p": row, "categories": (row.get("categories") or "").split(), "similar": similar,
-           "base_url": get_settings(request).base_url, "nav": None}
+    note = _similar_note(request, bool(similar))
+    ctx = {"p": row, "categories": arxiv_categories(row.get("categories")), "similar": similar,
+           "similar_note": note, "base_url": get_settings(request).base_url, "nav": None}
     fp = listing.fingerprint([row, *similar])
-    fp = listing.fingerprint([], fp, _comments_version(request, row["id"]))  # edits change no counter
+    fp = listing.fingerprint([], fp, _comments_version(request, row["id"]), note)  # edits change no counter
     return render_html(request, "paper.html", ctx, fp)
