@@ -299,3 +299,36 @@ rate_limits = sa.Table(
     sa.Column("count", sa.Integer, nullable=False),
     sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
 )
+
+# --- personal library (migration 0015) ----------------------------------------------------------------------------
+library_items = sa.Table(
+    "library_items",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("saved_at", sa.DateTime, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.PrimaryKeyConstraint("user_id", "paper_id", name="pk_library_items"),
+    sa.Index("ix_library_items_user_saved", "user_id", "saved_at"),
+)
+
+library_tags = sa.Table(
+    "library_tags",
+    metadata,
+    sa.Column("user_id", sa.Integer, nullable=False),
+    sa.Column("paper_id", sa.Integer, nullable=False),
+    sa.Column("tag", sa.String(64), nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "paper_id", "tag", name="pk_library_tags"),
+    sa.ForeignKeyConstraint(["user_id", "paper_id"], ["library_items.user_id", "library_items.paper_id"],
+                            ondelete="CASCADE", name="fk_library_tags_item"),
+    sa.Index("ix_library_tags_user_tag", "user_id", "tag"),
+)
+
+not_interested = sa.Table(
+    "not_interested",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "paper_id", name="pk_not_interested"),
+)

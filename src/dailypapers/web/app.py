@@ -37,6 +37,8 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.mail_account",
 ]
 ROUTE_MODULES.append("dailypapers.web.routes.harvest")
+ROUTE_MODULES += ["dailypapers.web.routes.library", "dailypapers.web.routes.library_api",
+                  "dailypapers.web.routes.foryou"]
 # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
 ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
                      "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
@@ -64,6 +66,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     from dailypapers.web import auth
 
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
+    from dailypapers.web import library_context
+
+    library_context.install(app)  # saved / "not interested" state of the reader's papers in templates
     app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
