@@ -28,6 +28,7 @@ def _register() -> None:
         db_cmds,
         harvest_cmds,
         import_cmds,
+        library_cmds,
         mail_cmds,
         recs_cmds,
         search_cmds,
@@ -36,7 +37,7 @@ def _register() -> None:
     )
 
     for module in (db_cmds, import_cmds, serve_cmd, search_cmds,
-                   harvest_cmds, mail_cmds, user_cmds, recs_cmds):
+                   harvest_cmds, mail_cmds, user_cmds, recs_cmds, library_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 
