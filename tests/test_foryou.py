@@ -8,9 +8,10 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from dailypapers.recs.reader import rank_for_reader, reader_cache
 from dailypapers.store import library as library_store
@@ -125,3 +126,36 @@ def test_eval_recs_reports_every_method_default_first(tmp_path, db, database_url
     proc = subprocess.run([sys.executable, "-m", "dailypapers", "eval-recs", str(bad)], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "bad.jsonl:1" in proc.stderr and "'x'" in proc.stderr
+
+
+def test_weekly_digest_has_a_for_you_section_never_repeating_a_paper(db, settings, event):
+    from dailypapers.mail.backends import MemoryBackend
+    from dailypapers.mail.sender import send_period
+    from dailypapers.store.schema import deliveries, subscribers
+    from tests.mail_helpers import add_subscriber
+
+    user = make_user(db, "subscriber")
+    with db.write() as conn:
+        for paper_id in _ids(db, event["library"]):
+            library_store.save(conn, user["id"], paper_id)
+    sub = add_subscriber(db, "reader@example.org", frequency="weekly")
+    add_subscriber(db, "anonymous@example.org", frequency="weekly")
+    with db.write() as conn:
+        conn.execute(subscribers.update().where(subscribers.c.id == sub["id"]).values(user_id=user["id"]))
+    days = sorted(date.fromisoformat(recs_support.listed_day(a)) for a in event["candidates"])
+    # The sending day whose week holds the most listed candidates.
+    send_day = max((d + timedelta(days=1) for d in days), key=lambda s: sum(0 < (s - d).days <= 7 for d in days))
+    settings = settings.replace(mail_backend="memory", digest_trending_count=3, digest_topic_count=4)
+    MemoryBackend.outbox.clear()
+    send_period(db, settings, "weekly", send_day)
+    send_period(db, settings, "weekly", send_day + timedelta(days=7))
+    mails = {m["To"]: m for m in reversed(MemoryBackend.outbox)}  # the first week's
+    text = mails["reader@example.org"].get_body(("plain",)).get_content()
+    assert text.index("Trending this week") < text.index("For you")
+    assert "For you" not in mails["anonymous@example.org"].get_body(("plain",)).get_content()
+    with db.connect() as conn:
+        sent = [r[0] for r in conn.execute(sa.select(deliveries.c.paper_ids).where(
+            deliveries.c.subscriber_id == sub["id"]).order_by(deliveries.c.id))]
+    assert len(sent[0]) == 3 + 4
+    assert not set(sent[0]) & set(sent[1])
+    assert not set(sent[0]) & set(_ids(db, event["library"]))  # the library itself is never recommended
