@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Sequence
@@ -60,3 +61,19 @@ def ranking_space(db: Database) -> RankingSpace:
         if db not in _SPACES:
             _SPACES[db] = RankingSpace(db)
         return _SPACES[db]
+
+
+def warm_ranking_space(db: Database) -> threading.Thread:
+    """Learn the tf-idf space in a background thread (tens of seconds on a large hub), so the first /for-you
+    request does not wait for it."""
+
+    def run() -> None:
+        try:
+            with db.connect() as conn:
+                ranking_space(db).text(conn)
+        except Exception:  # the page will try again and log its own error
+            logging.getLogger(__name__).exception("could not prepare the ranking space")
+
+    thread = threading.Thread(target=run, name="dailypapers-recs-warm", daemon=True)
+    thread.start()
+    return thread

@@ -79,6 +79,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         warm_keyword_index(db)
 
+    if background_sync:  # the personal ranking's tf-idf space, before the first /for-you asks for it
+        from dailypapers.recs.space import warm_ranking_space
+
+        warm_ranking_space(db)
+
     if background_sync and settings.index_on_serve:  # embed papers that imports and syncs add
         from dailypapers.search.indexer import attach_index_worker
 
