@@ -38,7 +38,7 @@ ROUTE_MODULES = [
 ]
 ROUTE_MODULES.append("dailypapers.web.routes.harvest")
 ROUTE_MODULES += ["dailypapers.web.routes.library", "dailypapers.web.routes.library_api",
-                  "dailypapers.web.routes.foryou"]
+                  "dailypapers.web.routes.foryou", "dailypapers.web.routes.reading_lists"]
 # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
 ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
                      "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 
 from dailypapers.store import library as store
+from dailypapers.store import reading_lists as reading_list_store
 from dailypapers.web.auth import current_user
 from dailypapers.web.deps import get_db
 
@@ -22,9 +23,21 @@ def _ids(request: Request, key: str) -> set[int]:
     return request.scope[key]
 
 
+def _lists(request: Request) -> list[dict]:
+    if "dp_lists" not in request.scope:
+        user = current_user(request)
+        rows: list[dict] = []
+        if user is not None:
+            with get_db(request).connect() as conn:
+                rows = reading_list_store.lists_of(conn, user["id"])
+        request.scope["dp_lists"] = rows
+    return request.scope["dp_lists"]
+
+
 def _context(request: Request) -> dict:
     return {"user_saved": lambda paper_id: paper_id in _ids(request, "dp_saved"),
-            "user_not_interested": lambda paper_id: paper_id in _ids(request, "dp_not_interested")}
+            "user_not_interested": lambda paper_id: paper_id in _ids(request, "dp_not_interested"),
+            "user_lists": lambda: _lists(request)}
 
 
 def without_not_interested(request: Request, rows: list[dict]) -> list[dict]:

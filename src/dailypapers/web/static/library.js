@@ -59,3 +59,30 @@
     else if (form.hasAttribute("data-library-dismiss")) { event.preventDefault(); dismiss(form); }
   });
 })();
+// "Add to list" without a reload: the form posts to /lists/add asking for JSON and says where the paper went.
+(function () {
+  "use strict";
+  if (window.dailypapersAddToList) return;
+  window.dailypapersAddToList = true;
+  document.addEventListener("submit", async function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-add-to-list")) return;
+    event.preventDefault();
+    var status = form.querySelector(".add-to-list-status");
+    var button = form.querySelector("button");
+    if (button) button.disabled = true;
+    try {
+      var response = await fetch(form.action, {
+        method: "POST", credentials: "same-origin", body: new FormData(form),
+        headers: {"Accept": "application/json"},
+      });
+      if (!response.ok) { form.submit(); return; }
+      var data = await response.json();
+      if (status) status.textContent = (data.added ? "Added to " : "Already in ") + data.name;
+    } catch (err) {
+      form.submit();
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+})();
