@@ -76,7 +76,7 @@ def _end_to_end(db: Database, corpus, library_rows, pool, rng, args) -> None:
     for n in range(args.rounds + 1):
         ids = [corpus.items.papers[i].id for i in rng.choice(pool, size=args.candidates, replace=False)]
         t = time.perf_counter()
-        rank_for_reader(db, user_id, ids)
+        rank_for_reader(db, user_id, ids, limit=50)  # /for-you shows 50
         if n:  # the first call builds and caches the reader's state
             times.append((time.perf_counter() - t) * 1000)
     print(f"{'foryou e2e':<14}{args.rounds:>8}{np.percentile(times, 50):>10.2f}{np.percentile(times, 95):>10.2f}"

@@ -43,7 +43,7 @@ def _tfidf_centroid(library: Library, candidates: Items) -> np.ndarray:
 
 
 def _tfidf_nearest(library: Library, candidates: Items) -> np.ndarray:
-    return methods.signals(library, candidates)["tfidf_max"]
+    return (candidates.text @ library.text_t).toarray().max(axis=1, initial=0.0)
 
 
 def build_eval_corpus(db: Database, events: Sequence[Event]) -> EvalCorpus:

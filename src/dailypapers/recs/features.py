@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -31,6 +32,7 @@ class Items:
         return Items([self.papers[i] for i in rows], self.text[index], self.vectors[index])
 
 
+@lru_cache(maxsize=200_000)  # the same names recur across libraries and days: normalise each once
 def author_key(name: str) -> str:
     """'Élodie  Dupont-Martin' and 'elodie dupont martin' are one author: accents, case, punctuation dropped."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
@@ -53,6 +55,7 @@ class Library:
 
     items: Items
     weights: np.ndarray = field(init=False)
+    text_t: sparse.csr_matrix = field(init=False)  # the library's tf-idf rows transposed, ready for products
     text_centroid: np.ndarray = field(init=False)
     vector_centroid: np.ndarray = field(init=False)
     authors: Counter[str] = field(init=False)
@@ -62,6 +65,7 @@ class Library:
     def __post_init__(self) -> None:
         n = len(self.items)
         self.weights = recency_weights(n)
+        self.text_t = self.items.text.T.tocsr()
         if n:
             self.text_centroid = np.asarray(self.items.text.T @ self.weights, dtype=np.float32).ravel()
             self.vector_centroid = (self.weights @ self.items.vectors).astype(np.float32)

@@ -40,7 +40,7 @@ def _top_mean(sims: np.ndarray, k: int) -> np.ndarray:
 def signals(library: Library, candidates: Items) -> dict[str, np.ndarray]:
     """Raw signals (candidates × 1 each); larger means closer to the library."""
     vec_sims = candidates.vectors @ library.items.vectors.T
-    text_sims = (candidates.text @ library.items.text.T).toarray()
+    text_sims = (candidates.text @ library.text_t).toarray()
     n = max(len(library), 1)
     author_scores = np.array([
         sum(np.log1p(library.authors.get(author_key(a), 0)) for a in set(p.authors)) for p in candidates.papers
@@ -52,10 +52,8 @@ def signals(library: Library, candidates: Items) -> dict[str, np.ndarray]:
     return {
         "emb_centroid": candidates.vectors @ library.vector_centroid,
         "emb_top": _top_mean(vec_sims, TOP_K),
-        "emb_max": _top_mean(vec_sims, 1),
         "tfidf_centroid": np.asarray(candidates.text @ library.text_centroid).ravel(),
         "tfidf_top": _top_mean(text_sims, TOP_K),
-        "tfidf_max": _top_mean(text_sims, 1),
         "authors": author_scores,
         "category": category_scores,
     }

@@ -71,20 +71,25 @@ def reader_cache(db: Database) -> ReaderCache:
         return _CACHES[db]
 
 
-def reason_for(library: Library, candidates: Items, row: int) -> str:
-    """The strongest tie to the library: a shared author with several saved papers, else the closest saved paper."""
-    paper = candidates.papers[row]
-    shared = sorted(((library.authors.get(author_key(a), 0), a) for a in paper.authors), reverse=True)
-    if shared and shared[0][0] >= 2:
-        count, name = shared[0]
-        return f"by {name}, author of {count} papers in your library"
-    vec = library.items.vectors @ candidates.vectors[row]
-    text = np.asarray((library.items.text @ candidates.text[row].T).todense()).ravel()
-    nearest = int(np.argmax(vec + text))
-    closest = library.items.papers[nearest].title
-    if shared and shared[0][0] == 1:
-        return f"by {shared[0][1]}, as is a paper in your library; close to “{closest}”"
-    return f"close to “{closest}” in your library"
+def reasons(library: Library, candidates: Items, rows: Sequence[int]) -> list[str]:
+    """One line per row: a shared author with several saved papers, else the closest saved paper (by vectors and
+    words together)."""
+    index = np.asarray(rows, dtype=np.int64)
+    closeness = candidates.vectors[index] @ library.items.vectors.T + \
+        (candidates.text[index] @ library.text_t).toarray()
+    nearest = closeness.argmax(axis=1) if len(library) else np.zeros(len(index), dtype=np.int64)
+    out = []
+    for row, near in zip(rows, nearest, strict=True):
+        paper = candidates.papers[row]
+        shared = sorted(((library.authors.get(author_key(a), 0), a) for a in paper.authors), reverse=True)
+        closest = library.items.papers[int(near)].title
+        if shared and shared[0][0] >= 2:
+            out.append(f"by {shared[0][1]}, author of {shared[0][0]} papers in your library")
+        elif shared and shared[0][0] == 1:
+            out.append(f"by {shared[0][1]}, as is a paper in your library; close to “{closest}”")
+        else:
+            out.append(f"close to “{closest}” in your library")
+    return out
 
 
 def rank_for_reader(db: Database, user_id: int, paper_ids: Sequence[int], limit: int | None = None) -> list[Ranked]:
@@ -101,5 +106,6 @@ def rank_for_reader(db: Database, user_id: int, paper_ids: Sequence[int], limit:
     if not len(candidates):
         return []
     scores = foryou_scores(library, candidates)
-    order = np.argsort(-scores, kind="stable")[: limit or len(candidates)]
-    return [Ranked(candidates.papers[i].id, float(scores[i]), reason_for(library, candidates, int(i))) for i in order]
+    order = [int(i) for i in np.argsort(-scores, kind="stable")[: limit or len(candidates)]]
+    return [Ranked(candidates.papers[i].id, float(scores[i]), reason)
+            for i, reason in zip(order, reasons(library, candidates, order), strict=True)]
