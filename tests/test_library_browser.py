@@ -114,3 +114,24 @@ def test_cold_start_feed_appears_at_once(browser, site, event):
     expect(reasons.first).to_contain_text("in your library")
     assert reasons.count() > 0
     assert page.csp_violations == []
+
+
+def test_add_to_list_without_reload(browser, site, db, event):
+    from dailypapers.store import reading_lists
+    from dailypapers.store import users as user_store
+
+    with db.write() as conn:
+        reader = user_store.find_by_username(conn, "reader")
+        list_id = reading_lists.create(conn, reader["id"], "Reading group", "", "public")
+    page = _page(browser, site)
+    _login(page, site)
+    aid = event["library"][3]
+    page.goto(f"{site}/papers/date/{recs_support.listed_day(aid)}")
+    form = page.locator(f"{_card(aid)} form.add-to-list")
+    page.evaluate("window.__same_page = true")
+    form.get_by_role("button", name="Add to list").click()
+    expect(form.locator(".add-to-list-status")).to_have_text("Added to Reading group")
+    assert page.evaluate("window.__same_page === true")
+    page.goto(f"{site}/lists/{list_id}")
+    expect(page.locator(_card(aid))).to_be_visible()
+    assert page.csp_violations == []
