@@ -159,3 +159,17 @@ def test_weekly_digest_has_a_for_you_section_never_repeating_a_paper(db, setting
     assert len(sent[0]) == 3 + 4
     assert not set(sent[0]) & set(sent[1])
     assert not set(sent[0]) & set(_ids(db, event["library"]))  # the library itself is never recommended
+
+
+def test_upvotes_count_as_library_signal(db, event):
+    from dailypapers.store import votes
+
+    user = make_user(db, "voter")
+    lib, cands = _ids(db, event["library"]), _ids(db, event["candidates"])
+    assert rank_for_reader(db, user["id"], cands) == []  # nothing saved or upvoted: cold start
+    with db.write() as conn:
+        for paper_id in lib:
+            votes.add_vote(conn, user["id"], paper_id)
+        votes.add_vote(conn, user["id"], cands[0])
+    ranked = rank_for_reader(db, user["id"], cands)
+    assert len(ranked) == len(cands) - 1 and cands[0] not in [r.paper_id for r in ranked]

@@ -48,7 +48,7 @@ class ReaderCache:
                     return cached[1]
             if signature[0] == 0:
                 return None
-            ids = library_store.saved_paper_ids(conn, user_id)
+            ids = library_store.reader_paper_ids(conn, user_id)
             contents = contents_by_id(conn, ids)
             library = Library(space.items(conn, [contents[i] for i in ids if i in contents]))
         with self._lock:
@@ -93,13 +93,13 @@ def reasons(library: Library, candidates: Items, rows: Sequence[int]) -> list[st
 
 
 def rank_for_reader(db: Database, user_id: int, paper_ids: Sequence[int], limit: int | None = None) -> list[Ranked]:
-    """`paper_ids` ranked for the reader (saved and "not interested" papers left out), best first; empty when the
-    reader's library is empty (the cold start)."""
+    """`paper_ids` ranked for the reader from their saved and upvoted papers (those and "not interested" ones left
+    out), best first; empty when the reader has neither saved nor upvoted anything (the cold start)."""
     library = reader_cache(db).library(db, user_id)
     if library is None:
         return []
     with db.connect() as conn:
-        skip = set(library_store.saved_paper_ids(conn, user_id)) | library_store.not_interested_ids(conn, user_id)
+        skip = set(library_store.reader_paper_ids(conn, user_id)) | library_store.not_interested_ids(conn, user_id)
         wanted = [i for i in dict.fromkeys(paper_ids) if i not in skip]
         contents = contents_by_id(conn, wanted)
         candidates = ranking_space(db).items(conn, [contents[i] for i in wanted if i in contents])

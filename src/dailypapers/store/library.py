@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from dailypapers.store.listing import papers_by_ids
 from dailypapers.store.papers import utcnow
-from dailypapers.store.schema import library_items, library_tags, not_interested, papers
+from dailypapers.store.schema import library_items, library_tags, not_interested, papers, votes
 
 SORTS = ("saved", "published")
 
@@ -90,11 +90,28 @@ def not_interested_ids(conn: sa.Connection, user_id: int) -> set[int]:
 
 
 def signature(conn: sa.Connection, user_id: int) -> tuple:
-    """Changes whenever a paper is saved or removed: the key a reader's cached ranking state is checked against."""
-    row = conn.execute(sa.select(sa.func.count(), sa.func.max(library_items.c.saved_at),
-                                 sa.func.coalesce(sa.func.sum(library_items.c.paper_id), 0))
-                       .where(library_items.c.user_id == user_id)).one()
-    return int(row[0]), row[1], int(row[2])
+    """Changes whenever a paper is saved, upvoted or either is taken back: the key a reader's cached ranking
+    state is checked against. Its first item counts the reader's papers (saved or upvoted)."""
+    saved = conn.execute(sa.select(sa.func.count(), sa.func.max(library_items.c.saved_at),
+                                   sa.func.coalesce(sa.func.sum(library_items.c.paper_id), 0))
+                         .where(library_items.c.user_id == user_id)).one()
+    voted = conn.execute(sa.select(sa.func.count(), sa.func.max(votes.c.created_at),
+                                   sa.func.coalesce(sa.func.sum(votes.c.paper_id), 0))
+                         .where(votes.c.user_id == user_id)).one()
+    return int(saved[0]) + int(voted[0]), saved[1], int(saved[2]), voted[1], int(voted[2])
+
+
+def reader_paper_ids(conn: sa.Connection, user_id: int) -> list[int]:
+    """What a reader's ranking learns from: saved and upvoted papers, oldest first by when they were saved or
+    upvoted (a paper both saved and upvoted counts once, at its first time)."""
+    saved = sa.select(library_items.c.paper_id.label("paper_id"), library_items.c.saved_at.label("at")).where(
+        library_items.c.user_id == user_id)
+    voted = sa.select(votes.c.paper_id.label("paper_id"), votes.c.created_at.label("at")).where(
+        votes.c.user_id == user_id)
+    both = sa.union_all(saved, voted).subquery()
+    q = (sa.select(both.c.paper_id, sa.func.min(both.c.at).label("first")).group_by(both.c.paper_id)
+         .order_by(sa.func.min(both.c.at), both.c.paper_id))
+    return [int(r[0]) for r in conn.execute(q)]
 
 
 def tags_by_paper(conn: sa.Connection, user_id: int, paper_ids: Sequence[int] | None = None) -> dict[int, list[str]]:
