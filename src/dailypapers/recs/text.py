@@ -3,6 +3,8 @@ learnt once from a sample of the corpus (the arxiv-sanity-lite settings) and sha
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from dailypapers.store.recs import PaperContent
 
 MAX_FEATURES = 20000
+FRESH_CACHE = 20000  # rows of papers outside the fitted sample kept ready (a few days of arXiv)
 
 
 class TextSpace:
@@ -29,19 +32,42 @@ class TextSpace:
         self.rows = self.vectorizer.fit_transform([p.text for p in corpus]).tocsr()
         self.arxiv_ids = [p.arxiv_id for p in corpus]
         self.row_of = {a: i for i, a in enumerate(self.arxiv_ids)}
+        self._fresh: OrderedDict[tuple[str, int], sparse.csr_matrix] = OrderedDict()
+        self._lock = threading.Lock()
 
     def transform(self, items: Sequence[PaperContent]) -> sparse.csr_matrix:
-        """Rows for `items`, reusing the fitted rows of corpus papers (most papers ranked are in the sample)."""
+        """Rows for `items`: fitted rows for papers of the sample; others (a new day's papers, shared by every
+        reader) are vectorised once and kept in a bounded cache keyed by their text."""
+        if not items:
+            return self._empty()
         known = [self.row_of.get(p.arxiv_id) for p in items]
-        missing = [i for i, r in enumerate(known) if r is None]
-        if not missing:
-            return self.rows[np.array(known, dtype=np.int64)] if items else self._empty()
-        fresh = self.vectorizer.transform([items[i].text for i in missing]).tocsr()
-        parts = []
-        fresh_at = {i: n for n, i in enumerate(missing)}
-        for i, r in enumerate(known):
-            parts.append(fresh[fresh_at[i]] if r is None else self.rows[r])
-        return sparse.vstack(parts, format="csr")
+        if all(r is not None for r in known):
+            return self.rows[np.array(known, dtype=np.int64)]
+        keys = [(p.arxiv_id, hash(p.text)) if r is None else None for p, r in zip(items, known, strict=True)]
+        with self._lock:
+            todo = list(dict.fromkeys(k for k in keys if k is not None and k not in self._fresh))
+        if todo:
+            text_of = {(p.arxiv_id, hash(p.text)): p.text for p in items}
+            fresh = self.vectorizer.transform([text_of[k] for k in todo]).tocsr()
+            with self._lock:
+                for n, k in enumerate(todo):
+                    self._fresh[k] = fresh[n]
+                while len(self._fresh) > FRESH_CACHE:
+                    self._fresh.popitem(last=False)
+        with self._lock:
+            extra = [self._fresh[k] for k in keys if k is not None]
+        known_rows = [r for r in known if r is not None]
+        stacked = sparse.vstack([self.rows[np.array(known_rows, dtype=np.int64)], *extra], format="csr")
+        # Put the rows back in the order of `items`: known ones first in `stacked`, then the others.
+        order, next_known, next_extra = [], 0, len(known_rows)
+        for r in known:
+            if r is None:
+                order.append(next_extra)
+                next_extra += 1
+            else:
+                order.append(next_known)
+                next_known += 1
+        return stacked[np.array(order, dtype=np.int64)]
 
     def _empty(self) -> sparse.csr_matrix:
         return sparse.csr_matrix((0, self.rows.shape[1]), dtype=np.float32)
