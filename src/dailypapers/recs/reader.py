@@ -99,7 +99,7 @@ def rank_for_reader(db: Database, user_id: int, paper_ids: Sequence[int], limit:
     if library is None:
         return []
     with db.connect() as conn:
-        skip = set(library_store.reader_paper_ids(conn, user_id)) | library_store.not_interested_ids(conn, user_id)
+        skip = {p.id for p in library.items.papers} | library_store.not_interested_ids(conn, user_id)
         wanted = [i for i in dict.fromkeys(paper_ids) if i not in skip]
         contents = contents_by_id(conn, wanted)
         candidates = ranking_space(db).items(conn, [contents[i] for i in wanted if i in contents])
