@@ -114,7 +114,8 @@ _RIS_FIELDS = {"TI": "title", "T1": "title", "DO": "doi", "UR": "url", "N1": "no
 
 
 def parse_ris(text: str) -> list[Reference]:
-    out, fields = [], {}
+    out: list[Reference] = []
+    fields: dict[str, str] = {}
     for line in text.splitlines():
         m = re.match(r"^([A-Z][A-Z0-9])  -\s?(.*)$", line)
         if not m:

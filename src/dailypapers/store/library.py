@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from dailypapers.clock import utcnow
 from dailypapers.store.listing import papers_by_ids
-from dailypapers.store.papers import utcnow
 from dailypapers.store.schema import library_items, library_tags, not_interested, papers, votes
 
 SORTS = ("saved", "published")

@@ -6,8 +6,8 @@ import secrets
 
 import sqlalchemy as sa
 
+from dailypapers.clock import utcnow
 from dailypapers.store.listing import papers_by_ids
-from dailypapers.store.papers import utcnow
 from dailypapers.store.schema import reading_list_items, reading_list_owners, reading_lists, users
 
 VISIBILITIES = ("private", "unlisted", "public")
