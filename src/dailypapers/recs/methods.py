@@ -37,10 +37,15 @@ def _top_mean(sims: np.ndarray, k: int) -> np.ndarray:
     return part.mean(axis=1)
 
 
-def signals(library: Library, candidates: Items) -> dict[str, np.ndarray]:
+def similarities(library: Library, candidates: Items) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine of every candidate to every library paper: by sentence vectors, and by tf-idf."""
+    return candidates.vectors @ library.items.vectors.T, (candidates.text @ library.text_t).toarray()
+
+
+def signals(library: Library, candidates: Items,
+            sims: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Raw signals (candidates × 1 each); larger means closer to the library."""
-    vec_sims = candidates.vectors @ library.items.vectors.T
-    text_sims = (candidates.text @ library.text_t).toarray()
+    vec_sims, text_sims = sims if sims is not None else similarities(library, candidates)
     n = max(len(library), 1)
     author_scores = np.array([
         sum(np.log1p(library.authors.get(author_key(a), 0)) for a in set(p.authors)) for p in candidates.papers
@@ -97,8 +102,9 @@ def emb_centroid_scores(library: Library, candidates: Items) -> np.ndarray:
     return candidates.vectors @ library.vector_centroid
 
 
-def foryou_scores(library: Library, candidates: Items, weights: dict[str, float] | None = None) -> np.ndarray:
-    return combine(signals(library, candidates), weights or DEFAULT_WEIGHTS)
+def foryou_scores(library: Library, candidates: Items, weights: dict[str, float] | None = None,
+                  sims: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    return combine(signals(library, candidates, sims), weights or DEFAULT_WEIGHTS)
 
 
 def tfidf_svm_scorer(negatives: Negatives, count: int = 3000, c: float = 0.01) -> Scorer:

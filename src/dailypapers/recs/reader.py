@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dailypapers.recs.features import Items, Library, author_key
-from dailypapers.recs.methods import foryou_scores
+from dailypapers.recs.methods import foryou_scores, similarities
 from dailypapers.recs.space import ranking_space
 from dailypapers.store import library as library_store
 from dailypapers.store.db import Database
@@ -71,12 +71,12 @@ def reader_cache(db: Database) -> ReaderCache:
         return _CACHES[db]
 
 
-def reasons(library: Library, candidates: Items, rows: Sequence[int]) -> list[str]:
+def reasons(library: Library, candidates: Items, rows: Sequence[int],
+            sims: tuple[np.ndarray, np.ndarray]) -> list[str]:
     """One line per row: a shared author with several saved papers, else the closest saved paper (by vectors and
-    words together)."""
+    words together; `sims` as methods.similarities gives them)."""
     index = np.asarray(rows, dtype=np.int64)
-    closeness = candidates.vectors[index] @ library.items.vectors.T + \
-        (candidates.text[index] @ library.text_t).toarray()
+    closeness = sims[0][index] + sims[1][index]
     nearest = closeness.argmax(axis=1) if len(library) else np.zeros(len(index), dtype=np.int64)
     out = []
     for row, near in zip(rows, nearest, strict=True):
@@ -105,7 +105,8 @@ def rank_for_reader(db: Database, user_id: int, paper_ids: Sequence[int], limit:
         candidates = ranking_space(db).items(conn, [contents[i] for i in wanted if i in contents])
     if not len(candidates):
         return []
-    scores = foryou_scores(library, candidates)
+    sims = similarities(library, candidates)
+    scores = foryou_scores(library, candidates, sims=sims)
     order = [int(i) for i in np.argsort(-scores, kind="stable")[: limit or len(candidates)]]
     return [Ranked(candidates.papers[i].id, float(scores[i]), reason)
-            for i, reason in zip(order, reasons(library, candidates, order), strict=True)]
+            for i, reason in zip(order, reasons(library, candidates, order, sims), strict=True)]
