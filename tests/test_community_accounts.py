@@ -233,8 +233,11 @@ def test_login_rate_limit_answers_429_with_retry_after(client, make_client, db):
     r = login(client, "mia", PASSWORD)
     assert r.status_code == 429
     assert 1 <= int(r.headers["Retry-After"]) <= 60
-    # Per account: another browser (same IP here) is refused too; per IP: another account from this IP as well.
+    # Per account and IP: another browser (same IP here) is refused too; per IP: trying other accounts from this IP
+    # is limited at rate_ip_multiplier (4) times rate_login (20 attempts, 5 of them spent on mia).
     assert login(make_client(), "mia", PASSWORD).status_code == 429
+    for i in range(15):
+        assert login(make_client(), f"someone-{i}", PASSWORD).status_code == 400
     assert login(make_client(), "someone-else", PASSWORD).status_code == 429
 
 

@@ -36,11 +36,6 @@ def get_by_token(conn: sa.Connection, token: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def get_by_user(conn: sa.Connection, user_id: int) -> dict[str, Any] | None:
-    row = conn.execute(sa.select(subscribers).where(subscribers.c.user_id == user_id)).mappings().first()
-    return dict(row) if row else None
-
-
 def status_of(conn: sa.Connection, subscriber_id: int) -> str | None:
     return conn.execute(sa.select(subscribers.c.status).where(subscribers.c.id == subscriber_id)).scalar()
 

@@ -5,7 +5,9 @@ Route modules use:
   `Depends(require_user)`        -> the user, else 401 (API) or a redirect to /login (pages)
   `Depends(require_role("moderator"))` -> the user when their role is at least that (admin > moderator > member)
   `Depends(csrf_protect)`        -> 403 unless a cookie-authenticated state change carries the CSRF token
-                                    (form field `csrf_token` or header `X-CSRF-Token`; Bearer requests skip it)
+                                    (form field `csrf_token` or header `X-CSRF-Token`; Bearer API requests skip it)
+API tokens (`Authorization: Bearer`) count only under /api/: pages and forms (account, token management, log out
+everywhere, moderation) ignore the header, so a token can never do what only a logged-in browser may.
 Templates get `current_user` and `csrf_token` from the context processor installed by `install(app)`;
 `{{ csrf_input() }}` writes the hidden form field.
 """
@@ -78,6 +80,9 @@ def is_https(request: Request) -> bool:
 
 
 def _bearer(request: Request) -> str | None:
+    """The API token of an /api/ request; None everywhere else (pages ignore the header entirely)."""
+    if not is_api(request):
+        return None
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None

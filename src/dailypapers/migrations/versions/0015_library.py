@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0010"  # after the security issue's email verification (one head)
 branch_labels = None
 depends_on = None
 
