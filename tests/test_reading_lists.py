@@ -124,3 +124,10 @@ def test_bad_input_names_the_field(owner, db, make_client, event):
     assert _add(other, list_id, event["library"][0]).status_code == 404  # not their list
     r = owner.post(f"/lists/{list_id}/owners", data={"username": "ghost", "csrf_token": token})
     assert r.status_code == 422 and "username" in r.text
+
+
+def test_ids_too_large_for_the_database_are_404(owner, event):
+    huge = "9" * 25
+    for path in (f"/lists/{huge}", f"/lists/{huge}.atom", f"/api/lists/{huge}"):
+        assert owner.get(path).status_code == 404, path
+    assert _add(owner, int(huge), event["library"][0]).status_code == 404

@@ -39,8 +39,18 @@ def clean_note(note: str | None) -> str:
     return note
 
 
+MAX_ID = 2**31 - 1  # larger ids cannot exist (and SQLite cannot even bind them)
+
+
+def _get(db: Database, list_id: int) -> dict | None:
+    if not 0 < list_id <= MAX_ID:
+        return None
+    with db.connect() as conn:
+        return store.get(conn, list_id)
+
+
 def is_owner(db: Database, list_id: int, user: dict | None) -> bool:
-    if user is None:
+    if user is None or not 0 < list_id <= MAX_ID:
         return False
     with db.connect() as conn:
         return any(o["id"] == user["id"] for o in store.owners(conn, list_id))
@@ -48,8 +58,7 @@ def is_owner(db: Database, list_id: int, user: dict | None) -> bool:
 
 def viewable(db: Database, list_id: int, user: dict | None, key: str | None) -> dict:
     """The list if this visitor may see it, else LibraryInputError 404 (a private list's existence is not told)."""
-    with db.connect() as conn:
-        row = store.get(conn, list_id)
+    row = _get(db, list_id)
     missing = LibraryInputError("list_id", f"no reading list {list_id}", 404)
     if row is None:
         raise missing
@@ -63,8 +72,7 @@ def viewable(db: Database, list_id: int, user: dict | None, key: str | None) -> 
 
 
 def owned(db: Database, list_id: int, user: dict) -> dict:
-    with db.connect() as conn:
-        row = store.get(conn, list_id)
+    row = _get(db, list_id)
     if row is None or not is_owner(db, list_id, user):
         raise LibraryInputError("list_id", f"no reading list {list_id} of yours", 404)
     return row
@@ -81,11 +89,11 @@ def add_owner(db: Database, list_id: int, user: dict, username: str) -> dict:
 
 
 def set_hidden(db: Database, moderator: dict, list_id: int, hidden: bool, reason: str) -> None:
+    if _get(db, list_id) is None:
+        raise LibraryInputError("list_id", f"no reading list {list_id}", 404)
     with db.write() as conn:
         row = store.get(conn, list_id)
-        if row is None:
-            raise LibraryInputError("list_id", f"no reading list {list_id}", 404)
-        if row["hidden"] != hidden:
+        if row is not None and row["hidden"] != hidden:
             store.update(conn, list_id, hidden=hidden)
             mod_store.log_action(conn, moderator, "hide_list" if hidden else "unhide_list", "list", list_id,
                                  row["name"], reason)
