@@ -217,6 +217,7 @@ class Settings(BaseModel):
     index_batch_size: int = Field(64, ge=1)
     index_on_serve: bool = True
     keyword_index_in_memory: bool = True
+    recs_vocabulary_papers: int = 20000
     arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
     arxiv_rss_url: str = "https://rss.arxiv.org/rss"
     arxiv_api_url: str = "https://export.arxiv.org/api/query"

@@ -47,6 +47,10 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.mail_account",
     "dailypapers.web.routes.harvest",
     "dailypapers.web.routes.site",
+    "dailypapers.web.routes.library",
+    "dailypapers.web.routes.library_api",
+    "dailypapers.web.routes.foryou",
+    "dailypapers.web.routes.reading_lists",
 ]
 
 
@@ -74,6 +78,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     from dailypapers.web import auth
 
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
+    from dailypapers.web import library_context
+
+    library_context.install(app)  # saved / "not interested" state of the reader's papers in templates
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(OptionsMiddleware, router=app.router)
     # Outermost: pages are 50-100 KB of repetitive HTML; cached bodies are stored uncompressed and zipped per reply.
@@ -86,6 +93,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
         from dailypapers.search.engine import warm_keyword_index
 
         warm_keyword_index(db)
+
+    if background_sync:  # the personal ranking's tf-idf space, before the first /for-you asks for it
+        from dailypapers.recs.space import warm_ranking_space
+
+        warm_ranking_space(db)
 
     if background_sync and settings.index_on_serve:  # embed papers that imports and syncs add
         from dailypapers.search.indexer import attach_index_worker
