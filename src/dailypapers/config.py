@@ -92,6 +92,9 @@ class Settings:
     sync_time: str = "00:30"
     sync_timezone: str = "America/New_York"
     daily_list_policy: str = "all"
+    # Several processes and hosts (issue 15): background jobs and their leases.
+    jobs_in_serve: bool = True
+    job_lease_seconds: float = 30.0
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:

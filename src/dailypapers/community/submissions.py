@@ -44,16 +44,19 @@ class Submitted:
     title: str
 
 
-def fetch_from_arxiv(arxiv_id: str, settings: Settings) -> PaperRecord | None:
+def fetch_from_arxiv(arxiv_id: str, settings: Settings, db: Database) -> PaperRecord | None:
     """Metadata from the arXiv API client of the harvesting feature; None when it is absent or finds nothing."""
     try:
         from dailypapers.sources import arxiv_api  # type: ignore[attr-defined]  # the harvesting feature
     except ImportError:
         raise SubmissionRefused("metadata", f"arXiv:{arxiv_id} is not in this hub yet and this installation "
                                             "cannot fetch papers from arXiv; ask an admin to import it") from None
+    from dailypapers.harvest.polite import polite_client  # spaced with every process's requests to arXiv
+
     unknown = getattr(arxiv_api, "UnknownArxivIds", ())
     try:
-        return arxiv_api.fetch_papers([arxiv_id], settings).get(arxiv_id)
+        with polite_client(db, settings) as client:
+            return arxiv_api.fetch_papers([arxiv_id], settings, client=client).get(arxiv_id)
     except unknown:
         raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}") from None
     except Exception as exc:  # network trouble must not become a 500
@@ -109,7 +112,7 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
             _check_quota(conn, settings, user, now)
     record = None
     if paper is None:
-        record = fetch_from_arxiv(arxiv_id, settings)
+        record = fetch_from_arxiv(arxiv_id, settings, db)
         if record is None:
             raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}")
     entry = DailyEntryRecord(arxiv_id=arxiv_id, day=datetime.now(UTC).date(), submitted_at=now,

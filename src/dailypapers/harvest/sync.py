@@ -12,12 +12,14 @@ into one row per versionless arXiv id.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from dailypapers.config import ConfigError, Settings
 from dailypapers.harvest.announce import listing_day
+from dailypapers.harvest.polite import polite_client
 from dailypapers.progress import Progress
 from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.sources import oai_pmh, rss
@@ -27,11 +29,25 @@ from dailypapers.sources.xmlparse import SourceFormatError
 from dailypapers.store import harvest as store
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
-from dailypapers.store.papers import upsert_papers
+from dailypapers.store.papers import upsert_papers, utcnow
 
 log = logging.getLogger(__name__)
 POLICIES = ("all", "curated")
 DAILY_TYPES = ("new", "cross")  # announcements that make a paper "new in the categories" today
+
+
+class SyncStopped(RuntimeError):
+    """Raised from `on_page` when a sync must stop between pages; the run is logged as interrupted and resumes."""
+
+
+def stop_when(event: threading.Event) -> Callable[[object], None]:
+    """An `on_page` hook that stops the sync between pages once `event` is set (lease lost, process stopping)."""
+
+    def check(_result: object) -> None:
+        if event.is_set():
+            raise SyncStopped("the sync lost its lease or its process is stopping; the next one resumes from here")
+
+    return check
 
 
 class SyncFailed(RuntimeError):
@@ -89,18 +105,20 @@ def check_settings(settings: Settings) -> None:
 
 def run_sync(db: Database, settings: Settings | None = None, *, client: PoliteClient | None = None,
              trigger: str = "cli", today: date | None = None, progress_stream=None,
-             on_page: Callable[[SyncResult], None] | None = None) -> SyncResult:
-    """One sync from where the last one stopped. Raises SyncFailed (after logging the run as failed)."""
+             on_page: Callable[[SyncResult], None] | None = None, takeover: bool = False) -> SyncResult:
+    """One sync from where the last one stopped. Raises SyncFailed (after logging the run as failed).
+
+    `takeover`: the caller holds the sync job's lease, so a run still marked running belongs to a dead process."""
     settings = settings or db.settings
     check_settings(settings)
     today = today or datetime.now(UTC).date()
     sets = plan_sets(settings.arxiv_categories)
     with db.write() as conn:
         backfill = all(store.get_checkpoint(conn, s) is None for s in sets)
-        run_id = store.start_run(conn, trigger, backfill)
+        run_id = store.start_run(conn, trigger, backfill, retire_running=takeover)
     result = SyncResult(run_id=run_id, backfill=backfill)
     own_client = client is None
-    client = client or PoliteClient(settings)
+    client = client or polite_client(db, settings)
     try:
         with Progress("backfill" if backfill else "sync", unit="records", stream=progress_stream) as progress:
             for set_spec in sets:
@@ -111,6 +129,10 @@ def run_sync(db: Database, settings: Settings | None = None, *, client: PoliteCl
         with db.write() as conn:
             store.finish_run(conn, run_id, error=message)
         raise SyncFailed(message) from exc
+    except SyncStopped as exc:
+        with db.write() as conn:
+            store.update_run(conn, run_id, status="interrupted", finished_at=utcnow(), error=str(exc))
+        raise
     except BaseException as exc:  # KeyboardInterrupt, bugs: never leave the run looking alive
         with db.write() as conn:
             store.finish_run(conn, run_id, error=f"stopped: {type(exc).__name__}: {exc}"[:500])

@@ -56,8 +56,11 @@ def _process_alive(pid: int | None) -> bool:
     return True
 
 
-def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
-    """Record a new running sync, after retiring runs that died; refuses while another one is alive."""
+def start_run(conn: sa.Connection, trigger: str, backfill: bool, retire_running: bool = False) -> int:
+    """Record a new running sync, after retiring runs that died; refuses while another one is alive.
+
+    `retire_running`: the caller holds the sync job's lease (jobs/lease.py), which no live sync can hold at the same
+    time, so every run still marked running died (on any host), however recent its heartbeat."""
     if conn.dialect.name == "postgresql":
         # Two processes starting at once must not both see "nothing running" (SQLite's BEGIN IMMEDIATE already
         # serializes writers); the lock is released at the end of the transaction.
@@ -65,7 +68,8 @@ def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     now = utcnow()
     host = socket.gethostname()
     for run in conn.execute(sa.select(harvest_runs).where(harvest_runs.c.status == "running")).mappings():
-        dead = (run["host"] == host and not _process_alive(run["pid"])) or now - run["heartbeat_at"] > STALE_AFTER
+        dead = (retire_running or (run["host"] == host and not _process_alive(run["pid"]))
+                or now - run["heartbeat_at"] > STALE_AFTER)
         if dead:
             conn.execute(harvest_runs.update().where(harvest_runs.c.id == run["id"]).values(
                 status="interrupted", finished_at=now, error="the sync stopped without finishing (killed?)"))

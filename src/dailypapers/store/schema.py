@@ -299,3 +299,22 @@ rate_limits = sa.Table(
     sa.Column("count", sa.Integer, nullable=False),
     sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
 )
+
+# Background jobs (issue 15): who runs each recurring job, and shared request clocks (epoch seconds).
+job_leases = sa.Table(
+    "job_leases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(200), nullable=False, server_default=""),
+    sa.Column("acquired_at", sa.Float, nullable=False, server_default="0"),
+    sa.Column("expires_at", sa.Float, nullable=False, server_default="0"),
+)
+
+shared_clocks = sa.Table(
+    "shared_clocks",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("last_end", sa.Float, nullable=False, server_default="0"),
+    sa.Column("in_flight_until", sa.Float, nullable=False, server_default="0"),
+    sa.Column("holder", sa.String(200), nullable=False, server_default=""),
+)
