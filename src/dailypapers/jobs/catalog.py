@@ -65,10 +65,10 @@ JOBS: list[Job] = [
     Job(ARXIV_SYNC, "harvest arXiv: backfill, daily sync, resume an interrupted one, retry a failed one",
         "due daily at sync_time (sync_timezone); checked every minute", every_s=60.0, make=_sync,
         enabled=lambda s: s.sync_in_serve),
-    # The short first wait: a process started and stopped at once (tests, probes) sends nothing.
+    # A first wait (30 s by default): a process started and stopped at once (tests, probes) sends nothing.
     Job(DIGESTS, "send the daily and weekly digests, each once per subscriber",
         "due at digest_hour (digest_timezone) on weekdays / digest_weekly_day; checked every minute", every_s=60.0,
-        make=_digests, enabled=lambda s: s.digest_schedule_enabled, first_after_s=30.0),
+        make=_digests, enabled=lambda s: s.digest_schedule_enabled, first_after_leases=1.0),
     Job(EMBEDDINGS, "embed papers that have no search vector yet", "every 30 s", every_s=30.0, make=_embeddings,
         enabled=lambda s: s.index_on_serve),
     Job(HOUSEKEEPING, "delete expired sessions and old rate-limit counters", "hourly", every_s=3600.0,

@@ -31,7 +31,7 @@ class Job:
     every_s: float  # how often a pass runs (somewhere) while nothing fails
     make: Callable[[Database, Settings], Pass]  # builds the pass (and checks its settings) at start-up
     enabled: Callable[[Settings], bool] = lambda s: True
-    first_after_s: float = 0.0  # wait this long after start before the first try
+    first_after_leases: float = 0.0  # wait this many lease lengths after start before the first try
 
 
 @dataclass
@@ -78,7 +78,7 @@ class JobRunner:
         return self._try_pass(self.states[name])
 
     def _loop(self, state: JobState) -> None:
-        if self._stopping.wait(state.job.first_after_s):
+        if self._stopping.wait(state.job.first_after_leases * self.lease_s):
             return
         while not self._stopping.is_set():
             ran = self._try_pass(state)
