@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from dailypapers.config import ConfigError, Settings
 from dailypapers.harvest.scheduler import SyncJob, next_run_after, parse_sync_time
-from dailypapers.store.schema import harvest_runs
 from dailypapers.store import harvest as store
+from dailypapers.store.schema import harvest_runs
 from dailypapers.web.app import create_app
 from tests.community_support import login, make_user
 from tests.harvest_helpers import build_server, replay_settings

@@ -40,15 +40,14 @@ def test_a_lease_has_one_holder_until_it_expires(db):
 
 def test_held_refuses_a_second_holder_and_names_the_first(db):
     with held(db, "arxiv-sync") as lost:
-        with pytest.raises(LeaseBusy, match="arxiv-sync.*running in another process"):
-            with held(db, "arxiv-sync"):
-                pass
+        with pytest.raises(LeaseBusy, match="arxiv-sync.*running in another process"), held(db, "arxiv-sync"):
+            pass
         assert not lost.is_set()
     with held(db, "arxiv-sync"):  # given back at the end of the block
         pass
-    with pytest.raises(ConfigError, match="job_lease_seconds"):
-        with held(db, "x", db.settings.replace(job_lease_seconds=0.5)):
-            pass
+    short = db.settings.replace(job_lease_seconds=0.5)
+    with pytest.raises(ConfigError, match="job_lease_seconds"), held(db, "x", short):
+        pass
 
 
 def test_two_runners_never_run_one_job_at_the_same_time(db, settings):
