@@ -34,8 +34,10 @@ def serve(app: AppContext, host: str | None, port: int | None, workers: int, job
     if jobs is not None:
         settings = settings.replace(jobs_in_serve=jobs)
     db = app.database()  # upgrades the schema once, before any worker starts
+    from dailypapers.web.nodelay import PROTOCOL
+
     options = dict(host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower(),
-                   proxy_headers=True)
+                   proxy_headers=True, http=PROTOCOL)
     if workers == 1:
         from dailypapers.web.app import create_app
 
