@@ -100,3 +100,20 @@ def test_the_catalog_lists_every_job_once_and_settings_switch_them_off(db, setti
     assert all(j.what and j.when for j in JOBS)
     off = settings.replace(sync_in_serve=False, digest_schedule_enabled=False, index_on_serve=False)
     assert list(job_runner(db, off).states) == ["housekeeping"]
+
+
+def test_a_lease_of_an_exited_process_on_this_host_is_free_at_once(db):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    exited = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = f"{socket.gethostname()}:{exited.stdout.strip()}:deadbeef"
+    with db.write() as conn:
+        assert store.take_lease(conn, "arxiv-sync", dead, time.time(), 30.0)
+    assert Lease(db, "arxiv-sync", store.holder_id(), 30.0).take()  # same host, pid gone: taken at once
+    alive = Lease(db, "digests", f"{socket.gethostname()}:{os.getpid()}:cafe", 30.0)
+    assert alive.take() and not Lease(db, "digests", store.holder_id(), 30.0).take()  # a live one is respected
+    elsewhere = Lease(db, "housekeeping", f"other-host:{exited.stdout.strip()}:x", 30.0)
+    assert elsewhere.take() and not Lease(db, "housekeeping", store.holder_id(), 30.0).take()  # no pid check there

@@ -43,6 +43,10 @@ class Lease:
         now = self.clock()
         with self.db.write() as conn:
             taken = store.take_lease(conn, self.name, self.holder, now, self.seconds)
+            if not taken:
+                current = store.lease_holder(conn, self.name)
+                if store.holder_exited(current):
+                    taken = store.take_lease(conn, self.name, self.holder, now, self.seconds, dead_holder=current)
         if taken:
             self.renewed_at = now
         return taken
@@ -69,8 +73,7 @@ class Lease:
 
     def current_holder(self) -> str:
         with self.db.connect() as conn:
-            row = next((r for r in store.leases(conn) if r["name"] == self.name), None)
-        return row["holder"] if row else ""
+            return store.lease_holder(conn, self.name)
 
 
 class Renewer:

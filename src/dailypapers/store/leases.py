@@ -31,13 +31,18 @@ def _ensure_row(conn: sa.Connection, table: sa.Table, name: str) -> None:
             pass
 
 
-def take_lease(conn: sa.Connection, name: str, holder: str, now: float, seconds: float) -> bool:
-    """Take (or renew) lease `name` for `holder` until now + seconds, unless another holder's lease is still alive."""
+def take_lease(conn: sa.Connection, name: str, holder: str, now: float, seconds: float,
+               dead_holder: str | None = None) -> bool:
+    """Take (or renew) lease `name` for `holder` until now + seconds, unless another holder's lease is still alive
+    (or that holder is `dead_holder`, known to have exited)."""
     _ensure_row(conn, job_leases, name)
     row = job_leases.c
+    free = sa.or_(row.holder == holder, row.expires_at < now)
+    if dead_holder:
+        free = sa.or_(free, row.holder == dead_holder)
     taken = conn.execute(
         job_leases.update()
-        .where(row.name == name, sa.or_(row.holder == holder, row.expires_at < now))
+        .where(row.name == name, free)
         .values(holder=holder, expires_at=now + seconds,
                 acquired_at=sa.case((row.holder == holder, row.acquired_at), else_=now))
     )
@@ -50,6 +55,26 @@ def renew_lease(conn: sa.Connection, name: str, holder: str, now: float, seconds
     renewed = conn.execute(job_leases.update().where(row.name == name, row.holder == holder)
                            .values(expires_at=now + seconds))
     return renewed.rowcount == 1
+
+
+def lease_holder(conn: sa.Connection, name: str) -> str:
+    return conn.execute(sa.select(job_leases.c.holder).where(job_leases.c.name == name)).scalar() or ""
+
+
+def holder_exited(holder: str) -> bool:
+    """Whether `holder` (a holder_id) was a process of this host that no longer runs (a restart after kill -9 need
+    not wait for its lease to expire)."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def release_lease(conn: sa.Connection, name: str, holder: str) -> None:
