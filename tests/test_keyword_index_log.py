@@ -114,3 +114,22 @@ def test_postgresql_a_transaction_that_commits_late_is_not_missed(pg):
     with pg.connect() as conn:
         assert _ids(index, conn, ["narwhal"]) == [_id(conn, "2503.00800")]
         assert _id(conn, "2503.00800") < _id(conn, "2503.00801")  # the id came first, the commit last
+
+
+def test_postgresql_an_index_behind_a_pruned_log_rebuilds_instead_of_missing_changes(pg):
+    from dailypapers.store import text_log
+
+    behind = KeywordIndex(pg)
+    behind.build_now()
+    with pg.write() as conn:
+        upsert_papers(conn, [_paper(700, "Tardigrade survival", "Extremes.")])
+    with pg.write() as conn:
+        assert text_log.prune(conn, keep=0) > 0  # the tardigrade's entry is gone
+    current = KeywordIndex(pg)
+    current.build_now()  # built after the prune: nothing to miss
+    with pg.connect() as conn:
+        assert _ids(current, conn, ["tardigrade"]) == [_id(conn, "2503.00700")]
+        assert behind.current(conn) is None  # cannot know what it missed: rebuilds, the database answers meanwhile
+    assert behind.wait(30)
+    with pg.connect() as conn:
+        assert _ids(behind, conn, ["tardigrade"]) == [_id(conn, "2503.00700")]

@@ -5,7 +5,7 @@
 | `arxiv-sync` | harvest arXiv (backfill, daily sync, resume, retry) | checked every minute; due at `sync_time` |
 | `digests` | send the daily and weekly digests | checked every minute; due at `digest_hour` |
 | `embeddings` | embed papers that lack a search vector | every 30 s |
-| `housekeeping` | delete expired sessions and old rate-limit counters | hourly |
+| `housekeeping` | delete expired sessions, old rate-limit counters and old text-log entries | hourly |
 
 `serve` (unless `jobs_in_serve = false` or `--no-jobs`) and `dailypapers worker` run them through `JobRunner`;
 each pass happens in whichever process holds the job's lease, so any number of processes and hosts can run them.
@@ -49,14 +49,17 @@ def _embeddings(db: Database, settings: Settings) -> Pass:
 
 def _housekeeping(db: Database, settings: Settings) -> Pass:
     from dailypapers.community import ratelimit
+    from dailypapers.store import text_log
     from dailypapers.store.sessions import purge_expired_sessions
 
     def run(stop: threading.Event) -> None:
         with db.write() as conn:
             sessions = purge_expired_sessions(conn)
+            entries = text_log.prune(conn)
         counters = ratelimit.purge(db)
-        if sessions or counters:
-            log.info("housekeeping: %d expired sessions, %d old rate-limit counters deleted", sessions, counters)
+        if sessions or counters or entries:
+            log.info("housekeeping: deleted %d expired sessions, %d old rate-limit counters, %d old text-log entries",
+                     sessions, counters, entries)
 
     return run
 
@@ -71,7 +74,8 @@ JOBS: list[Job] = [
         make=_digests, enabled=lambda s: s.digest_schedule_enabled, first_after_leases=1.0),
     Job(EMBEDDINGS, "embed papers that have no search vector yet", "every 30 s", every_s=30.0, make=_embeddings,
         enabled=lambda s: s.index_on_serve),
-    Job(HOUSEKEEPING, "delete expired sessions and old rate-limit counters", "hourly", every_s=3600.0,
+    Job(HOUSEKEEPING, "delete expired sessions, old rate-limit counters and old text-log entries", "hourly",
+        every_s=3600.0,
         make=_housekeeping),
 ]
 

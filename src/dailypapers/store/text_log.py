@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dailypapers.store.schema import papers
+from dailypapers.store.schema import papers, search_state
 from dailypapers.store.search import changed_paper_ids, text_signature
+
+KEEP_ENTRIES = 100_000  # the newest log entries housekeeping keeps (PostgreSQL); older ones are pruned
+_PRUNED_KEY = "text_log_pruned_xid"  # search_state: entries of transactions below this xid may be gone
 
 _log = sa.table("paper_text_changes", sa.column("seq", sa.BigInteger), sa.column("paper_id", sa.Integer),
                 sa.column("xid"))
@@ -35,8 +38,12 @@ class Changes:
     new_ids: tuple[int, int] = (0, 0)  # SQLite: papers with new_ids[0] < id <= new_ids[1] are new
     changed: set[int] | None = None  # papers added, changed or deleted besides those (ids)
 
+    rebuild: bool = False  # the log was pruned past this position: only a full build is safe
+
     @property
     def count(self) -> int:
+        if self.rebuild:
+            return 2**62
         return max(self.new_ids[1] - self.new_ids[0], 0) + len(self.changed or ())
 
 
@@ -62,7 +69,26 @@ def changes_since(conn: sa.Connection, seen: LogPosition) -> Changes:
     changed = {int(pid) for seq, pid, _ in rows if seq not in seen.applied}
     applied = frozenset(int(seq) for seq, _, xid in rows if int(xid) >= horizon)
     top = _top_id(conn) if changed else seen.top_id
-    return Changes(LogPosition(top, horizon=horizon, applied=applied), changed=changed)
+    pruned = conn.execute(sa.select(search_state.c.value).where(search_state.c.key == _PRUNED_KEY)).scalar() or 0
+    # Read after the entries: a prune committed in between is seen here, never missed.
+    return Changes(LogPosition(top, horizon=horizon, applied=applied), changed=changed, rebuild=pruned > seen.horizon)
+
+
+def prune(conn: sa.Connection, keep: int = KEEP_ENTRIES) -> int:
+    """Delete all but the newest `keep` entries of finished transactions (PostgreSQL; housekeeping). An index that
+    had not read past them rebuilds from the table instead. Returns how many were deleted."""
+    if conn.dialect.name != "postgresql":
+        return 0
+    top = conn.execute(sa.select(sa.func.coalesce(sa.func.max(_log.c.seq), 0))).scalar_one()
+    horizon = _horizon(conn)
+    gone = conn.execute(_log.delete().where(_log.c.seq <= top - keep, _log.c.xid < sa.cast(str(horizon), _XID8))
+                        .returning(sa.cast(_log.c.xid, sa.Text))).scalars().all()
+    if gone:
+        below = max(int(x) for x in gone) + 1
+        if conn.execute(search_state.update().where(search_state.c.key == _PRUNED_KEY)
+                        .values(value=sa.func.greatest(search_state.c.value, below))).rowcount == 0:
+            conn.execute(search_state.insert().values(key=_PRUNED_KEY, value=below))
+    return len(gone)
 
 
 class _Xid8(sa.types.UserDefinedType):
