@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.config import ConfigError, Settings
-from dailypapers.harvest.scheduler import SyncJob, next_run_after, parse_sync_time
+from dailypapers.harvest.scheduler import SyncJob, parse_sync_time, previous_slot
 from dailypapers.store import harvest as store
 from dailypapers.store.schema import harvest_runs
 from dailypapers.web.app import create_app
@@ -73,14 +73,14 @@ def test_empty_home_after_failed_sync_says_how_to_load_papers(db, settings):
     assert "dailypapers import FILE" in page.text and "arxiv-metadata-oai-snapshot.json" in page.text
 
 
-def test_next_run_is_the_next_sync_time_in_its_zone():
+def test_the_last_slot_is_the_last_sync_time_in_its_zone():
     at, zone = parse_sync_time(Settings(sync_time="00:30", sync_timezone="America/New_York"))
-    # 03:00 UTC on 1 July is 23:00 EDT on 30 June -> 00:30 EDT on 1 July = 04:30 UTC
-    assert next_run_after(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, zone) == datetime(2026, 7, 1, 4, 30, tzinfo=UTC)
-    assert next_run_after(datetime(2026, 7, 1, 4, 30, tzinfo=UTC), at, zone) == datetime(2026, 7, 2, 4, 30, tzinfo=UTC)
+    # 03:00 UTC on 1 July is 23:00 EDT on 30 June -> the last 00:30 EDT was on 30 June = 04:30 UTC
+    assert previous_slot(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, zone) == datetime(2026, 6, 30, 4, 30, tzinfo=UTC)
+    assert previous_slot(datetime(2026, 7, 1, 4, 30, tzinfo=UTC), at, zone) == datetime(2026, 7, 1, 4, 30, tzinfo=UTC)
     # in winter (EST) the same local time is an hour later in UTC
-    assert next_run_after(datetime(2026, 1, 5, 12, 0, tzinfo=UTC), at, zone) == datetime(2026, 1, 6, 5, 30, tzinfo=UTC)
-    assert next_run_after(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, ZoneInfo("UTC")).date() == date(2026, 7, 2)
+    assert previous_slot(datetime(2026, 1, 5, 12, 0, tzinfo=UTC), at, zone) == datetime(2026, 1, 5, 5, 30, tzinfo=UTC)
+    assert previous_slot(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, ZoneInfo("UTC")).date() == date(2026, 7, 1)
     with pytest.raises(ConfigError, match="sync_time"):
         parse_sync_time(Settings(sync_time="half past"))
     with pytest.raises(ConfigError, match="sync_timezone"):

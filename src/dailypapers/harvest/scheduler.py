@@ -39,15 +39,6 @@ def parse_sync_time(settings: Settings) -> tuple[time, ZoneInfo]:
     return at, zone
 
 
-def next_run_after(now: datetime, at: time, zone: ZoneInfo) -> datetime:
-    """The first `at` o'clock in `zone` strictly after `now` (aware), as an aware UTC datetime."""
-    local = now.astimezone(zone)
-    candidate = datetime.combine(local.date(), at, tzinfo=zone)
-    if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=zone)
-    return candidate.astimezone(UTC)
-
-
 def previous_slot(now: datetime, at: time, zone: ZoneInfo) -> datetime:
     """The last `at` o'clock in `zone` at or before `now` (aware), as an aware UTC datetime."""
     local = now.astimezone(zone)
