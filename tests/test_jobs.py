@@ -117,3 +117,31 @@ def test_a_lease_of_an_exited_process_on_this_host_is_free_at_once(db):
     assert alive.take() and not Lease(db, "digests", store.holder_id(), 30.0).take()  # a live one is respected
     elsewhere = Lease(db, "housekeeping", f"other-host:{exited.stdout.strip()}:x", 30.0)
     assert elsewhere.take() and not Lease(db, "housekeeping", store.holder_id(), 30.0).take()  # no pid check there
+
+
+def test_a_sync_that_was_taken_over_writes_no_further_page(shared_dir, db, settings):
+    """A process that stalled past its lease finds its run retired by the one that took over, and stops."""
+    from dailypapers.harvest.sync import SyncStopped, run_sync
+    from dailypapers.store import harvest as harvest_store
+    from tests.arxiv_replay import FakeClock
+    from tests.harvest_helpers import TOKEN, build_server, fake_client, replay_settings
+
+    clock = FakeClock()
+    server = build_server(shared_dir, clock, ["cs"], with_503=False)
+    taken_over = []
+
+    def take_over(_result) -> None:
+        if not taken_over:
+            with db.write() as conn:
+                taken_over.append(harvest_store.start_run(conn, "serve", backfill=False, retire_running=True))
+
+    try:
+        s = replay_settings(settings, server, ["cs"])
+        with fake_client(s, clock) as client, pytest.raises(SyncStopped, match="took this sync over"):
+            run_sync(db, s, client=client, on_page=take_over)
+    finally:
+        server.stop()
+    with db.connect() as conn:
+        assert harvest_store.get_checkpoint(conn, "cs")["token"] == TOKEN  # page two was never written
+        runs = {r["id"]: r["status"] for r in harvest_store.recent_runs(conn)}
+    assert runs[taken_over[0]] == "running" and sorted(runs.values()) == ["interrupted", "running"]

@@ -181,6 +181,7 @@ def _harvest_set(db, settings, client, set_spec, today, result, progress, on_pag
             chain_max = max([*stamps, chain_max] if chain_max else stamps)
         done = page.token is None
         with db.write() as conn:
+            _still_ours(conn, result.run_id)
             _store_records(conn, settings, kept, daily_from, result)
             values = {"token": page.token, "cursor": page.cursor, "complete_size": page.complete_size,
                       "chain_max_datestamp": chain_max, "from_date": from_date}
@@ -201,6 +202,13 @@ def _harvest_set(db, settings, client, set_spec, today, result, progress, on_pag
             result.sets[set_spec] = f"harvested through {values['harvested_through']}"
             return
         token = page.token
+
+
+def _still_ours(conn, run_id: int) -> None:
+    """Refuse to write a page once another process took this sync over (it marked our run interrupted when it took
+    the lease): a process that stalled past its lease never writes beside the one that resumed its work."""
+    if store.run_status(conn, run_id, lock=True) != "running":
+        raise SyncStopped("another process took this sync over; nothing more is written by this one")
 
 
 def _store_records(conn, settings: Settings, records: list[OaiRecord], daily_from: date,
@@ -258,6 +266,7 @@ def _announcements(db: Database, settings: Settings, client: PoliteClient, resul
         return
     rows = [store.AnnouncementRow(a.arxiv_id, a.day, a.announce_type, a.announced_at) for a in items]
     with db.write() as conn:
+        _still_ours(conn, result.run_id)
         upserted, ids = upsert_papers(conn, [a.paper for a in items])
         announced, daily_added = _apply_announcements(conn, settings, rows, ids)
         store.add_to_run(conn, result.run_id, papers_new=upserted.new, papers_updated=upserted.updated,

@@ -101,6 +101,12 @@ def get_run(conn: sa.Connection, run_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def run_status(conn: sa.Connection, run_id: int, lock: bool = False) -> str | None:
+    """A run's status; `lock` holds its row to the end of the transaction (PostgreSQL), so a takeover waits."""
+    query = sa.select(harvest_runs.c.status).where(harvest_runs.c.id == run_id)
+    return conn.execute(query.with_for_update() if lock else query).scalar()
+
+
 def recent_runs(conn: sa.Connection, limit: int = 10) -> list[dict]:
     q = sa.select(harvest_runs).order_by(harvest_runs.c.started_at.desc(), harvest_runs.c.id.desc()).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
