@@ -63,15 +63,22 @@ def changes_since(conn: sa.Connection, seen: LogPosition) -> Changes:
         top, seq = text_signature(conn)
         changed = changed_paper_ids(conn, seen.seq, seq) if seq != seen.seq else set()
         return Changes(LogPosition(top, seq), (seen.top_id, top), changed)
-    horizon = _horizon(conn)
-    rows = conn.execute(sa.select(_log.c.seq, _log.c.paper_id, sa.cast(_log.c.xid, sa.Text))
-                        .where(_log.c.xid >= sa.cast(str(seen.horizon), _XID8))).all()
-    changed = {int(pid) for seq, pid, _ in rows if seq not in seen.applied}
-    applied = frozenset(int(seq) for seq, _, xid in rows if int(xid) >= horizon)
+    # One statement, so one snapshot: the horizon, the entries it sees and the prune mark agree (one round trip).
+    horizon, pruned, entries = conn.execute(_SINCE, {"after": str(seen.horizon), "key": _PRUNED_KEY}).one()
+    horizon = int(horizon)
+    changed = {int(pid) for seq, pid, _ in entries if seq not in seen.applied}
+    applied = frozenset(int(seq) for seq, _, xid in entries if int(xid) >= horizon)
     top = _top_id(conn) if changed else seen.top_id
-    pruned = conn.execute(sa.select(search_state.c.value).where(search_state.c.key == _PRUNED_KEY)).scalar() or 0
-    # Read after the entries: a prune committed in between is seen here, never missed.
-    return Changes(LogPosition(top, horizon=horizon, applied=applied), changed=changed, rebuild=pruned > seen.horizon)
+    return Changes(LogPosition(top, horizon=horizon, applied=applied), changed=changed,
+                   rebuild=int(pruned or 0) > seen.horizon)
+
+
+_SINCE = sa.text(
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
+    "(SELECT value FROM search_state WHERE key = :key), "
+    "COALESCE((SELECT json_agg(json_build_array(seq, paper_id, xid::text)) FROM paper_text_changes "
+    "WHERE xid >= CAST(:after AS xid8)), '[]'::json)"
+)
 
 
 def prune(conn: sa.Connection, keep: int = KEEP_ENTRIES) -> int:
