@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from dailypapers.clock import utcnow
 from dailypapers.community import passwords
-from dailypapers.records import PaperRecord
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
-from dailypapers.store.papers import utcnow
 from dailypapers.web.app import create_app
+from tests.factories import make_paper
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -34,9 +34,7 @@ def make_user(db, username: str, role: str = "member", created_at: datetime | No
 
 
 def add_paper(db, arxiv_id: str = "2611.00001", age_days: float = 1, title: str = "A fresh paper") -> int:
-    record = PaperRecord(arxiv_id=arxiv_id, title=title, abstract="We study things.", version=1,
-                         authors=["Ada Lovelace"], categories=["cs.LG"],
-                         published_at=utcnow() - timedelta(days=age_days))
+    record = make_paper(arxiv_id, title, when=utcnow() - timedelta(days=age_days), updated_at=None)
     with db.write() as conn:
         _, ids = paper_store.upsert_papers(conn, [record])
     return ids[arxiv_id]
@@ -56,6 +54,20 @@ def login(client, identifier: str, password: str = PASSWORD, next: str = "/"):
 
 def form_csrf(client, path: str = "/account") -> str:
     return csrf_from(client.get(path).text)
+
+
+def verification_link(message) -> str:
+    """The /account/email/verify/… path in a verification mail."""
+    body = message.get_body(("plain",)).get_content() if message.is_multipart() else message.get_content()
+    m = re.search(r"https?://[^/\s]+(/account/email/verify/\S+)", body)
+    assert m, f"no verification link in: {body!r}"
+    return m.group(1)
+
+
+def use_verification_link(client, path: str):
+    """Open the mailed link and press its button (what the address's owner does)."""
+    page = client.get(path)
+    return client.post(path, data={"csrf_token": csrf_from(page.text)})
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
-"""The in-memory BM25 index (search/bm25.py, search/keyword_index.py): it must rank exactly as SQLite FTS5's bm25()
-does, and stay in step with the papers table (new, rewritten, deleted, hidden papers) without ever answering from
-stale text. Exact-ranking tests run on SQLite (FTS5 is the reference); tests/test_keyword_index_log.py covers both
-dialects' change logs."""
+"""The in-memory BM25 index (search/bm25.py, search/keyword_index.py): without its exact-form bonus it must rank
+exactly as SQLite FTS5's bm25() does, and stay in step with the papers table (new, rewritten, deleted, hidden
+papers) without ever answering from stale text. Exact-ranking tests run on SQLite (FTS5 is the reference);
+tests/test_keyword_index_log.py covers both dialects' change logs."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from dailypapers.store import search as store
 from dailypapers.store.db import Database
 from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import papers
+from tests.factories import make_paper
 
 WORDS = ["graph", "graphs", "neural", "networks", "network", "diffusion", "model", "modelling", "video", "images",
          "language", "robot", "robotic", "protein", "attention", "transformer", "speech", "learning", "learned",
@@ -30,8 +31,7 @@ WHEN = datetime(2025, 3, 1, 10)
 
 
 def _paper(i: int, title: str, abstract: str, author: str = "Ada Lovelace") -> PaperRecord:
-    return PaperRecord(arxiv_id=f"2503.{i:05d}", title=title, abstract=abstract, version=1, authors=[author],
-                       categories=["cs.LG"], published_at=WHEN, updated_at=WHEN)
+    return make_paper(f"2503.{i:05d}", title, abstract, when=WHEN, authors=[author])
 
 
 def _corpus(n: int = 150, seed: int = 11) -> list[PaperRecord]:
@@ -75,7 +75,7 @@ def _memory(db, words: list[str], limit: int, excluded: list[str] | None = None)
     with db.connect() as conn:
         index = KeywordIndex(db)
         index.build_now()
-        return index.current(conn).top(words, limit, excluded or [])
+        return index.current(conn).top(words, limit, excluded or [], exact_weight=0)
 
 
 def _same(a, b) -> None:
@@ -134,7 +134,7 @@ def test_catches_up_with_new_rewritten_and_deleted_papers(corpus_db):
             # Scores stay within 1% of FTS5's on the changed table (the average length is fixed at the last full
             # build and a removed paper still counts in document frequencies until the next one).
             fts = dict(_fts(corpus_db, bm25.words(text), 500))
-            memory = snapshot.top(bm25.words(text), 500)
+            memory = snapshot.top(bm25.words(text), 500, exact_weight=0)
             assert {pid for pid, _ in memory} == set(fts)
             assert [s for _, s in memory] == pytest.approx([fts[pid] for pid, _ in memory], rel=0.01)
 
@@ -184,14 +184,14 @@ def test_search_never_shows_hidden_papers_and_fills_the_page(corpus_db):
 
 
 def test_highlights_mark_the_words_that_matched_by_stem_and_skip_stopwords():
-    from dailypapers.search.highlight import highlights, mark
+    from dailypapers.search.highlight import highlights
 
     paper = {"title": "Learning the Graphs of Naïve Models", "abstract": "We learned graph models. " * 40,
              "authors_text": "Ada Lovelace"}
     hl = highlights(paper, ["learns", "graph", "naive"])
     assert hl["title"] == "<mark>Learning</mark> the <mark>Graphs</mark> of <mark>Naïve</mark> Models"
     assert "<mark>learned</mark> <mark>graph</mark> models" in hl["abstract"] and len(hl["abstract"]) < 600
-    assert mark("x_learning <b>learning</b>", ["learn"]) == (
+    assert highlights({"title": "x_learning <b>learning</b>"}, ["learn"])["title"] == (
         "x_<mark>learning</mark> &lt;b&gt;<mark>learning</mark>&lt;/b&gt;")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from typing import Any
 
 import click
 
@@ -36,8 +37,8 @@ def serve(app: AppContext, host: str | None, port: int | None, workers: int, job
     db = app.database()  # upgrades the schema once, before any worker starts
     from dailypapers.web.nodelay import PROTOCOL
 
-    options = dict(host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower(),
-                   proxy_headers=True, http=PROTOCOL)
+    options: dict[str, Any] = dict(host=host or settings.host, port=port or settings.port,
+                                   log_level=settings.log_level.lower(), proxy_headers=True, http=PROTOCOL)
     if workers == 1:
         from dailypapers.web.app import create_app
 

@@ -7,8 +7,8 @@ import sys
 import click
 
 from dailypapers.cli.common import AppContext, pass_app
-from dailypapers.community import accounts
-from dailypapers.store import sessions as session_store
+from dailypapers.community import accounts, moderation
+from dailypapers.roles import ROLES
 from dailypapers.store import users as user_store
 
 
@@ -20,7 +20,7 @@ def user_group() -> None:
 @user_group.command("create")
 @click.argument("email")
 @click.option("--username", help="Login name (default: the part of EMAIL before '@').")
-@click.option("--role", type=click.Choice(user_store.ROLES), default="member", show_default=True,
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True,
               help="What the account may do.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input "
                                                      "instead of prompting.")
@@ -41,7 +41,7 @@ def create(app: AppContext, email: str, username: str | None, role: str, passwor
 
 @user_group.command("set-role")
 @click.argument("username")
-@click.argument("role", type=click.Choice(user_store.ROLES))
+@click.argument("role", type=click.Choice(ROLES))
 @pass_app
 def set_role(app: AppContext, username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""
@@ -68,14 +68,14 @@ def list_users(app: AppContext) -> None:
 @click.option("--undo", is_flag=True, help="Lift the suspension instead.")
 @pass_app
 def suspend(app: AppContext, username: str, undo: bool) -> None:
-    """Suspend USERNAME (ends their sessions; they cannot log in or use API tokens)."""
+    """Suspend USERNAME (ends their sessions and revokes their API tokens; they cannot log in)."""
     with app.database().write() as conn:
         user = user_store.find_by_username(conn, username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
         user_store.set_suspended(conn, user["id"], not undo)
         if not undo:
-            session_store.delete_user_sessions(conn, user["id"])
+            moderation.end_access(conn, user["id"])
     click.echo(f"{username} {'restored' if undo else 'suspended'}")
 
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from dailypapers.roles import has_role
 from dailypapers.store import moderation as mod_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import submissions as sub_store
 from dailypapers.store import users as user_store
 from dailypapers.store.db import Database
+
+
+def end_access(conn: sa.Connection, user_id: int) -> None:
+    """What suspending means: logged out everywhere and every API token revoked (lifting it revives none)."""
+    session_store.delete_user_sessions(conn, user_id)
+    session_store.revoke_user_api_tokens(conn, user_id)
 
 
 class ModerationError(ValueError):
@@ -34,13 +43,13 @@ def set_user_suspended(db: Database, moderator: dict, username: str, suspended: 
             raise ModerationError(404, f"no user {username!r}")
         if user["id"] == moderator["id"]:
             raise ModerationError(400, "you cannot suspend yourself")
-        if user["role"] == "admin" and moderator["role"] != "admin":
-            raise ModerationError(403, "only admins can suspend admins")
+        if has_role(user["role"], "moderator") and not has_role(moderator["role"], "admin"):
+            raise ModerationError(403, "only admins can suspend moderators and admins")
         if (user["suspended_at"] is not None) == suspended:
             return False
         user_store.set_suspended(conn, user["id"], suspended)
-        if suspended:  # a suspended account is logged out everywhere at once
-            session_store.delete_user_sessions(conn, user["id"])
+        if suspended:
+            end_access(conn, user["id"])
         mod_store.log_action(conn, moderator, "suspend_user" if suspended else "unsuspend_user", "user",
                              user["id"], user["username"], reason)
         return True

@@ -58,8 +58,8 @@ def index_missing(db: Database, batch_size: int | None = None, limit: int | None
             if limit is not None:
                 chunk = chunk[: max(limit - result.embedded, 0)]
             texts = [paper_text(p.title, p.abstract) for p in chunk]
-            order = np.argsort(embedder.token_counts(texts)) if hasattr(embedder, "token_counts") else range(len(chunk))
-            order = list(order)
+            order: list[int] = (list(np.argsort(embedder.token_counts(texts))) if hasattr(embedder, "token_counts")
+                                else list(range(len(chunk))))
             for s in range(0, len(order), batch_size):
                 if stop is not None and stop.is_set():
                     return result

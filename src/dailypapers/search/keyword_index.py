@@ -98,18 +98,29 @@ class KeywordIndex:
                 self.start_build()
                 return None
             self.build_now()  # a small table: building takes less than a catch-up would
-        if self._state is None:
+        state = self._state
+        if state is None:
             return None
+        changes = text_log.changes_since(conn, state[1])  # outside the lock: concurrent queries do not queue
+        if changes.count == 0:
+            with self._lock:  # compare and swap: a catch-up that ran meanwhile is not undone
+                if self._state is state:
+                    self._state = (state[0], changes.position)
+            return state[0]
         with self._lock:
-            snapshot, seen = self._state
-            changes = text_log.changes_since(conn, seen)
+            latest = self._state
+            assert latest is not None  # never reset once built
+            snapshot: Bm25Index | None = latest[0]
+            seen = latest[1]
+            if seen is not state[1]:  # another query caught up meanwhile: start from there
+                changes = text_log.changes_since(conn, seen)
             if changes.count == 0:
-                self._state = (snapshot, changes.position)
                 return snapshot
             if changes.count > CATCH_UP_LIMIT:
                 rebuild = True
                 snapshot = None
             else:
+                assert snapshot is not None
                 snapshot = self._caught_up(conn, snapshot, changes)
                 self._state = (snapshot, changes.position)
                 rebuild = (len(snapshot.segments) > MAX_SEGMENTS

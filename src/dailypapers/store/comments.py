@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
 from dailypapers.store.schema import comments, papers, users
 
 
@@ -25,7 +25,10 @@ def add_comment(conn: sa.Connection, paper_id: int, user_id: int, body_md: str, 
 
 
 def get_comment(conn: sa.Connection, comment_id: int) -> dict | None:
-    row = conn.execute(sa.select(comments).where(comments.c.id == comment_id)).mappings().first()
+    """One comment with its author's username and display name (as `comments_for_paper` gives them)."""
+    q = (sa.select(comments, users.c.username, users.c.display_name)
+         .outerjoin(users, users.c.id == comments.c.user_id).where(comments.c.id == comment_id))
+    row = conn.execute(q).mappings().first()
     return dict(row) if row else None
 
 
@@ -70,7 +73,7 @@ def comments_for_paper(conn: sa.Connection, paper_id: int) -> list[dict]:
 
 def count_live(conn: sa.Connection, paper_id: int) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(comments)
-                        .where(comments.c.paper_id == paper_id, comments.c.deleted_at.is_(None))).scalar()
+                        .where(comments.c.paper_id == paper_id, comments.c.deleted_at.is_(None))).scalar_one()
 
 
 def thread_version(conn: sa.Connection, paper_id: int) -> str:

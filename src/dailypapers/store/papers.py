@@ -10,17 +10,19 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from dailypapers.clock import utcnow  # other modules still import it from here
+from dailypapers.links import http_url
 from dailypapers.records import PaperRecord
 from dailypapers.store.schema import paper_categories, papers
 
 # Columns a source may set; their merged values make up the content hash.
 CONTENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PaperRecord) if f.name not in ("arxiv_id", "guessed"))
 _content_values = operator.itemgetter(*CONTENT_FIELDS)  # merge() always returns every content field
+LINK_FIELDS = ("code_url", "project_url")
 _MERGE_ALWAYS = {"imported_upvotes", "imported_comments", "ai_summary", "ai_keywords", "code_url", "project_url"}
 
 
@@ -34,10 +36,6 @@ class UpsertResult:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def content_hash(row: dict) -> str:
@@ -54,6 +52,8 @@ def merge(existing: dict | None, record: PaperRecord) -> dict:
     sources carry, which always take the latest statement. `None` in a record never erases anything.
     """
     incoming = {name: getattr(record, name) for name in CONTENT_FIELDS}
+    for name in LINK_FIELDS:  # whatever the source, only http(s) links are stored (a bad one erases nothing)
+        incoming[name] = http_url(incoming[name])
     if existing is None:
         merged = dict(incoming)
     else:
@@ -69,6 +69,8 @@ def merge(existing: dict | None, record: PaperRecord) -> dict:
                 merged[name] = value
         if record.version is not None and old_version is not None:
             merged["version"] = max(record.version, old_version)
+    for name in LINK_FIELDS:  # and a bad link stored before this check goes at the next update
+        merged[name] = http_url(merged.get(name))
     merged["title"] = merged.get("title") or ""
     merged["abstract"] = merged.get("abstract") or ""
     merged["authors"] = merged.get("authors") or []
@@ -206,6 +208,11 @@ def _binder(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any] | No
     return None
 
 
+def _bound(column: sa.Column, dialect: sa.Dialect, value: Any) -> Any:
+    binder = _binder(column, dialect)
+    return value if binder is None else binder(value)
+
+
 class NewPaperRows:
     """Builds a paper's SQLite row as if it were new: no database needed, so the reader process can do it."""
 
@@ -248,7 +255,7 @@ def upsert_prepared(conn: sa.Connection, prepared: Sequence[PreparedPaper]) -> t
     slow = _present_ids(conn, arxiv_ids)
     if len(set(arxiv_ids)) != len(arxiv_ids):  # a paper twice in one batch is merged in order by upsert_papers
         slow |= {a for a, n in Counter(arxiv_ids).items() if n > 1}
-    result, ids = UpsertResult(), {}
+    result, ids = UpsertResult(), dict[str, int]()
     if slow:
         result, ids = upsert_papers(conn, [pickle.loads(p[2]) for p in prepared if p[0] in slow])
     fresh = [p for p in prepared if p[0] not in slow] if slow else prepared
@@ -267,8 +274,8 @@ def _present_ids(conn: sa.Connection, arxiv_ids: list[str]) -> set[str]:
 
 
 def _insert_fresh(conn: sa.Connection, fresh: Sequence[PreparedPaper]) -> dict[str, int]:
-    stamp = _binder(papers.c.created_at, conn.dialect)(utcnow())
-    tail = (stamp, stamp, _binder(papers.c.hidden, conn.dialect)(False))
+    stamp = _bound(papers.c.created_at, conn.dialect, utcnow())
+    tail = (stamp, stamp, _bound(papers.c.hidden, conn.dialect, False))
     lo = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM papers").scalar_one()
     conn.exec_driver_sql(
         f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})",
@@ -312,7 +319,7 @@ def _ids_for(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:
 
 
 def _write_categories(conn: sa.Connection, ids: dict[str, int], inserts: list[dict], updates: list[dict]) -> None:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ins in inserts:
         cats = ins["categories"].split()
         pid = ids[ins["arxiv_id"]]

@@ -300,6 +300,22 @@ rate_limits = sa.Table(
     sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
 )
 
+# --- account email verification (migration 0010) ----------------------------------------------------------------
+# An account proves it owns its address before anything tied to that address (a digest subscription) is its own.
+users.append_column(sa.Column("email_verified_at", sa.DateTime))
+
+email_verifications = sa.Table(
+    "email_verifications",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),  # the address mailed: a later email change voids the link
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("used_at", sa.DateTime),
+    sa.Index("ix_email_verifications_user_id", "user_id"),
+)
+
 # Background jobs (issue 15): who runs each recurring job, and shared request clocks (epoch seconds).
 job_leases = sa.Table(
     "job_leases",

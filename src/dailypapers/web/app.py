@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from dailypapers import __version__
 from dailypapers.config import Settings, load_settings
 from dailypapers.ids import abs_url, pdf_url
+from dailypapers.links import http_url
 from dailypapers.ranking import paper_comments, paper_votes
 from dailypapers.store.db import Database
 from dailypapers.store.version import DataVersion
@@ -38,7 +39,8 @@ ROUTE_MODULES = [
 ]
 ROUTE_MODULES.append("dailypapers.web.routes.harvest")
 # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
-ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
+ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.email_verification",
+                     "dailypapers.web.routes.community_papers",
                      "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
 
 
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
+    templates.env.filters["http_url"] = http_url  # links from imported data: http(s) only, even on old rows
     templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
     errors.install(app)
