@@ -232,6 +232,9 @@ class Settings(BaseModel):
     sync_time: ClockTime = "00:30"
     sync_timezone: TimeZone = "America/New_York"
     daily_list_policy: Annotated[DailyListPolicy, BeforeValidator(_lower)] = DailyListPolicy.ALL
+    # Several processes and hosts (issue 15): background jobs and their leases.
+    jobs_in_serve: bool = True
+    job_lease_seconds: float = Field(30.0, gt=0)
 
     def __init__(self, **values: Any) -> None:
         try:

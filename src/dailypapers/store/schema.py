@@ -381,3 +381,22 @@ reading_list_items = sa.Table(
     sa.Column("added_at", sa.DateTime, nullable=False),
     sa.PrimaryKeyConstraint("list_id", "paper_id", name="pk_reading_list_items"),
 )
+
+# Background jobs (issue 15): who runs each recurring job, and shared request clocks (epoch seconds).
+job_leases = sa.Table(
+    "job_leases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(200), nullable=False, server_default=""),
+    sa.Column("acquired_at", sa.Float, nullable=False, server_default="0"),
+    sa.Column("expires_at", sa.Float, nullable=False, server_default="0"),
+)
+
+shared_clocks = sa.Table(
+    "shared_clocks",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("last_end", sa.Float, nullable=False, server_default="0"),
+    sa.Column("in_flight_until", sa.Float, nullable=False, server_default="0"),
+    sa.Column("holder", sa.String(200), nullable=False, server_default=""),
+)

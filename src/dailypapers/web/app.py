@@ -99,20 +99,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         warm_ranking_space(db)
 
-    if background_sync and settings.index_on_serve:  # embed papers that imports and syncs add
-        from dailypapers.search.indexer import attach_index_worker
+    if background_sync and settings.jobs_in_serve:  # `serve` asks for it; tests and embedders do not
+        from dailypapers.jobs.catalog import job_runner
+        from dailypapers.web.background import run_beside
 
-        attach_index_worker(app, db)
-
-    if background_sync and settings.sync_in_serve:  # `serve` asks for it; tests and embedders do not
-        from dailypapers.harvest.scheduler import attach_scheduler
-
-        attach_scheduler(app, db, settings)
-
-    if background_sync:  # scheduled digests, like the harvest: only when `serve` asks (setting digest_schedule_enabled)
-        from dailypapers.mail import schedule as digest_schedule
-
-        digest_schedule.install(app, settings, db)
+        runner = job_runner(db, settings)  # bad job settings fail at start-up, not in a thread
+        run_beside(app, "jobs", runner.start, lambda job: job.stop())
 
     from dailypapers.web import security, submitting
 
