@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from dailypapers.config import Settings
 from dailypapers.store.db import Database
+from tests.pg_support import new_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DAILYPAPERS_SHARED_DIR", ROOT.parent / "shared"))
@@ -46,21 +45,6 @@ def postgres_server_url():
         server.cleanup()
 
 
-def _postgres_database(server_url: str) -> tuple[str, callable]:
-    base = sa.make_url(server_url).set(drivername="postgresql+psycopg")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param
@@ -72,7 +56,7 @@ def database_url(backend, tmp_path, request):
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     server = request.getfixturevalue("postgres_server_url")
-    url, drop = _postgres_database(server)
+    url, drop = new_postgres_database(server)
     yield url
     drop()
 

@@ -20,8 +20,8 @@ from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import metadata, paper_vectors
 from dailypapers.web.app import create_app
 from tests.community_support import add_paper, form_csrf, login, make_user
-from tests.conftest import _postgres_database
 from tests.mail_helpers import add_subscriber, seed_papers
+from tests.pg_support import new_postgres_database
 from tests.processes import cli_env
 
 
@@ -53,7 +53,7 @@ def test_copy_moves_every_table_from_sqlite_to_postgresql(tmp_path, postgres_ser
     assert all(before[name] for name in ("papers", "users", "sessions", "votes", "comments", "subscribers",
                                          "paper_vectors", "daily_entries"))
 
-    target_url, drop = _postgres_database(postgres_server_url)
+    target_url, drop = new_postgres_database(postgres_server_url)
     try:
         done = subprocess.run([sys.executable, "-m", "dailypapers", "db", "copy", target_url],
                               env=cli_env(source.settings.database_url), capture_output=True, text=True, timeout=300)

@@ -13,7 +13,7 @@ from dailypapers.search.keyword_index import KeywordIndex
 from dailypapers.store.db import Database
 from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import papers
-from tests.conftest import _postgres_database
+from tests.pg_support import new_postgres_database
 from tests.test_keyword_index import QUERIES, _corpus, _paper
 
 
@@ -88,7 +88,7 @@ def test_a_process_whose_index_is_not_ready_answers_from_the_database(corpus, mo
 
 @pytest.fixture
 def pg(postgres_server_url):
-    url, drop = _postgres_database(postgres_server_url)
+    url, drop = new_postgres_database(postgres_server_url)
     database = Database(Settings(database_url=url))
     database.upgrade()
     with database.write() as conn:
