@@ -112,3 +112,24 @@ def test_concurrent_submissions_of_one_paper_list_it_once(db, settings):
     assert results.count("ok") == 1 and results.count("already_listed") == len(people) - 1
     with db.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(daily_entries)).scalar() == 1
+
+
+def test_a_rate_limited_submission_keeps_the_form(db, settings):
+    """Issue 13: a submission refused by the rate limit re-shows the form with what was typed and when to retry."""
+    from fastapi.testclient import TestClient
+
+    from dailypapers.web.app import create_app
+
+    add_paper(db, "2611.00091")
+    add_paper(db, "2611.00092")
+    make_user(db, "zoe", created_at=datetime(2020, 1, 1))  # not a new account: the limit below applies as written
+    with TestClient(create_app(settings.replace(rate_submit="1/hour"), db=db)) as client:
+        login(client, "zoe")
+        r = client.post("/submit", data={"paper_id": "2611.00091", "csrf_token": form_csrf(client)},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        r = client.post("/submit", data={"paper_id": "2611.00092", "comment": "a keeper",
+                                         "csrf_token": form_csrf(client)})
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert 'value="2611.00092"' in r.text and ">a keeper</textarea>" in r.text
+    assert "you can submit again in" in r.text and "<form" in r.text

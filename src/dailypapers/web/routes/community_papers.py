@@ -20,8 +20,9 @@ from dailypapers.web.inputs import RowIdPath, row_id_field
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, name: str, context: dict, status: int = 200):
-    return templates(request).TemplateResponse(request, f"community/{name}", context, status_code=status)
+def _page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None):
+    return templates(request).TemplateResponse(request, f"community/{name}", context, status_code=status,
+                                                headers=headers)
 
 
 def visible_paper(request: Request, paper_text: str) -> dict:
@@ -48,13 +49,19 @@ def submit_form(request: Request, user: dict = Depends(require_user)):
 async def submit(request: Request, paper_id: str = Form(""), comment: str = Form(""),
                  user: dict = Depends(require_user)):
     db, settings = get_db(request), get_settings(request)
-    await run_in_threadpool(ratelimit.check, db, settings, "submit", account=str(user["id"]), ip=client_ip(request),
-                            user=user)
+    values = {"paper_id": paper_id, "comment": comment}
+    try:
+        await run_in_threadpool(ratelimit.check, db, settings, "submit", account=str(user["id"]),
+                                ip=client_ip(request), user=user)
+    except ratelimit.RateLimited as exc:  # the form comes back filled in: nothing typed is lost
+        return _page(request, "submit.html", {"error": f"You are submitting fast: you can submit again in "
+                                                       f"{exc.retry_after} s.", "rule": None, "settings": settings,
+                                              "values": values}, 429, headers={"Retry-After": str(exc.retry_after)})
     try:
         done = await submitting.submit(request, user, paper_id, comment)
     except submissions.SubmissionRefused as exc:
         return _page(request, "submit.html", {"error": exc.message, "rule": exc.rule, "settings": settings,
-                                              "values": {"paper_id": paper_id, "comment": comment}}, 422)
+                                              "values": values}, 422)
     if isinstance(done, submitting.Pending):
         return _page(request, "message.html", {"title": "Submission pending", "message": done.message}, 202)
     return RedirectResponse(f"/papers/date/{done.day}#paper-{done.arxiv_id.replace('/', '-')}", status_code=303)
