@@ -39,6 +39,11 @@ papers = sa.Table(
     sa.Column("content_hash", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("modified_at", sa.DateTime, nullable=False),
+    # The extractive gist (dailypapers.gist, migration 0014), apart from Hugging Face's ai_summary/ai_keywords.
+    # gist_version NULL: not computed yet (or the text changed since); an older version: recompute.
+    sa.Column("tldr", sa.Text),
+    sa.Column("keyphrases", sa.JSON),
+    sa.Column("gist_version", sa.Integer),
     sa.Index("ix_papers_published_at", "published_at"),
 )
 
