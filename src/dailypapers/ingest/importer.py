@@ -134,11 +134,11 @@ def import_files(
                 except InputFileError as exc:
                     summary.file_errors.append(str(exc))
                     log.error("%s", exc)
+        if gists:  # a bulk write too: it keeps the import's checkpoint interval
+            summary.gists = fill_gists(db, progress_stream=progress_stream)
     finally:
         with db.connect() as conn:
             set_wal_autocheckpoint(conn, DEFAULT_WAL_AUTOCHECKPOINT)
-    if gists:
-        summary.gists = fill_gists(db, progress_stream=progress_stream)
     return summary
 
 

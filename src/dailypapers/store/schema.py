@@ -42,7 +42,7 @@ papers = sa.Table(
     # The extractive gist (dailypapers.gist, migration 0014), apart from Hugging Face's ai_summary/ai_keywords.
     # gist_version NULL: not computed yet (or the text changed since); an older version: recompute.
     sa.Column("tldr", sa.Text),
-    sa.Column("keyphrases", sa.JSON),
+    sa.Column("keyphrases", sa.JSON(none_as_null=True)),
     sa.Column("gist_version", sa.Integer),
     sa.Index("ix_papers_published_at", "published_at"),
 )
