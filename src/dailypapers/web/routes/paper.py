@@ -11,6 +11,8 @@ import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path con
 from dailypapers.ids import parse_arxiv_id
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.caching import conditional
+from dailypapers.web.paper_markdown import paper_markdown
 from dailypapers.web.views import render_html
 
 router = APIRouter(include_in_schema=False)
@@ -59,3 +61,15 @@ def paper_page(request: Request, arxiv_id: str):
     fp = listing.fingerprint([row, *similar])
     fp = listing.fingerprint([], fp, _comments_version(request, row["id"]))  # edits change no counter
     return render_html(request, "paper.html", ctx, fp)
+
+
+@router.get("/papers/{arxiv_id:arxiv}.md")
+def paper_as_markdown(request: Request, arxiv_id: str):
+    row = find_paper(request, arxiv_id)
+    if row["arxiv_id"] != arxiv_id:
+        return RedirectResponse(f"/papers/{row['arxiv_id']}.md", status_code=301)
+    similar = [h.paper for h in similar_to(request, row["arxiv_id"])]
+    base_url = get_settings(request).base_url
+    fp = listing.fingerprint([row, *similar], "md")
+    return conditional(request, fp, lambda: paper_markdown(row, similar, base_url).encode(),
+                       "text/markdown; charset=utf-8")
