@@ -24,10 +24,19 @@ def cli(ctx: click.Context, config_file: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from dailypapers.cli import db_cmds, harvest_cmds, import_cmds, mail_cmds, search_cmds, serve_cmd, user_cmds
+    from dailypapers.cli import (
+        db_cmds,
+        harvest_cmds,
+        import_cmds,
+        mail_cmds,
+        mcp_cmd,
+        search_cmds,
+        serve_cmd,
+        user_cmds,
+    )
 
     for module in (db_cmds, import_cmds, serve_cmd, search_cmds,
-                   harvest_cmds, mail_cmds, user_cmds):
+                   harvest_cmds, mail_cmds, user_cmds, mcp_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from dailypapers import gist
+from dailypapers.authors import authors_index
 from dailypapers.records import PaperRecord
 from dailypapers.store.schema import paper_categories, papers
 
@@ -88,6 +89,7 @@ def _row_values(merged: dict) -> dict:
         "abstract": merged.get("abstract") or "",
         "authors": authors,
         "authors_text": ", ".join(authors),
+        "author_keys": authors_index(authors),
         "categories": " ".join(categories),
         "primary_category": categories[0] if categories else None,
     }
@@ -200,7 +202,8 @@ def _index_new_rows(conn: sa.Connection, lo: int, hi: int) -> None:
 # hands the rest to executemany. Papers that exist, or that come twice in one batch, take `upsert_papers` as before.
 
 # What a prepared row binds, in order; the writer appends created_at, modified_at and hidden.
-PREPARED_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "authors_text", "primary_category", "arxiv_id", "content_hash")
+PREPARED_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "authors_text", "author_keys", "primary_category", "arxiv_id",
+                                     "content_hash")
 _INSERT_COLUMNS = (*PREPARED_COLUMNS, "created_at", "modified_at", "hidden")
 _CATEGORIES_AT = PREPARED_COLUMNS.index("categories")
 # A prepared paper: (arxiv_id, driver-ready row as if new, the pickled PaperRecord for when it is not new).

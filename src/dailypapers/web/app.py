@@ -69,6 +69,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
 
+    from dailypapers.web import assistant
+
+    assistant.mount(app, db, settings)  # the MCP server for AI assistants at /mcp
+
     if background_sync:  # rank keyword queries in memory from the first minute, not from the first query on
         from dailypapers.search.engine import warm_keyword_index
 

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path convertor)
 from dailypapers.ids import parse_arxiv_id
 from dailypapers.store import listing
-from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.caching import conditional
+from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.paper_markdown import paper_markdown
 from dailypapers.web.views import render_html
 
