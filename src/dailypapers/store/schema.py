@@ -307,18 +307,3 @@ rate_limits = sa.Table(
     sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
 )
 
-# Authorship claims (issue 17, migration 0014b): a user says "I am this author of this paper"; a moderator decides.
-author_claims = sa.Table(
-    "author_claims",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("author_name", sa.Text, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("decided_at", sa.DateTime),
-    sa.Column("decided_by", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
-    sa.UniqueConstraint("user_id", "paper_id", name="uq_author_claims_user_paper"),
-    sa.Index("ix_author_claims_status", "status", "id"),
-)

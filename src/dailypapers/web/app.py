@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from dailypapers import __version__
+from dailypapers.authors import author_path
 from dailypapers.config import Settings, load_settings
 from dailypapers.ids import abs_url, pdf_url
 from dailypapers.ranking import paper_comments, paper_votes
@@ -28,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = [
     "dailypapers.web.routes.daily",
     "dailypapers.web.routes.paper",
+    "dailypapers.web.routes.authors",
     "dailypapers.web.routes.trending",
     "dailypapers.web.routes.search_page",
     "dailypapers.web.routes.feeds",
@@ -55,7 +57,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     app.state.page_cache = PageCache(settings.page_cache_entries)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, version=DataVersion(db).current)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
+    templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url, author_url=author_path,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
     templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
