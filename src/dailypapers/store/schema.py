@@ -307,3 +307,21 @@ rate_limits = sa.Table(
     sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
 )
 
+
+# Authorship claims (issue 17, migration 0014c): a user says "I am this author of this paper"; a moderator decides.
+author_claims = sa.Table(
+    "author_claims",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("author_name", sa.Text, nullable=False),  # as written on the paper
+    sa.Column("author_key", sa.Text, nullable=False),  # dailypapers.authors.author_key of it
+    sa.Column("status", sa.String(16), nullable=False),  # pending, approved, rejected
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("decided_at", sa.DateTime),
+    sa.Column("decided_by", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.UniqueConstraint("user_id", "paper_id", name="uq_author_claims_user_paper"),
+    sa.Index("ix_author_claims_status", "status", "id"),
+    sa.Index("ix_author_claims_key", "author_key", "status"),
+)

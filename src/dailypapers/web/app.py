@@ -30,6 +30,7 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.daily",
     "dailypapers.web.routes.paper",
     "dailypapers.web.routes.authors",
+    "dailypapers.web.routes.claims",
     "dailypapers.web.routes.trending",
     "dailypapers.web.routes.search_page",
     "dailypapers.web.routes.feeds",

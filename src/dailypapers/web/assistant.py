@@ -4,6 +4,7 @@ server at `/mcp` (streamable HTTP). Results stay small: ids, titles, TL;DRs, lin
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -13,6 +14,10 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import Field
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from dailypapers import __version__
 from dailypapers.config import Settings
@@ -171,6 +176,20 @@ def build_server(db: Database, settings: Settings) -> MCPServer:
     return server
 
 
+class _McpEndpoint:
+    """The ASGI endpoint at /mcp: the SDK's streamable-HTTP app of the current app lifespan (the SDK's session
+    manager runs once per instance, and tests start one app several times)."""
+
+    def __init__(self) -> None:
+        self.app: Starlette | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.app is None:
+            await PlainTextResponse("MCP is not running", status_code=503)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def mount(app: FastAPI, db: Database, settings: Settings) -> None:
     """Serve the MCP server at /mcp on `app` (streamable HTTP, stateless: any server process can answer)."""
     server = build_server(db, settings)
@@ -180,14 +199,18 @@ def mount(app: FastAPI, db: Database, settings: Settings) -> None:
         allowed_hosts=[host, "127.0.0.1:*", "localhost:*", "[::1]:*", "testserver"],
         allowed_origins=[settings.base_url, "http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"],
     )
-    sub = server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True, json_response=True,
-                                     transport_security=security)
-    app.router.routes.extend(sub.routes)
+    endpoint = _McpEndpoint()
+    app.router.routes.append(Route("/mcp", endpoint=endpoint))
     inner = app.router.lifespan_context
 
     @asynccontextmanager
-    async def lifespan(a: FastAPI):  # type: ignore[no-untyped-def]
-        async with server.session_manager.run(), inner(a) as state:
-            yield state
+    async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
+        endpoint.app = server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
+                                                  json_response=True, transport_security=security)
+        try:
+            async with server.session_manager.run(), inner(a) as state:
+                yield state
+        finally:
+            endpoint.app = None
 
     app.router.lifespan_context = lifespan

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from dailypapers.authors import author_key, author_path
 from dailypapers.store import listing
 from dailypapers.store.authors import AuthorProfile, author_profile, papers_by_author
+from dailypapers.store.claims import claimants
 from dailypapers.web.atom import feed_xml
 from dailypapers.web.caching import conditional
 from dailypapers.web.deps import get_db, get_settings
@@ -46,9 +47,11 @@ def author_feed(request: Request, name: str):
 @router.get("/authors/{name}", response_class=HTMLResponse, include_in_schema=False)
 def author_page(request: Request, name: str, page: int = Query(1, ge=1, le=10_000)):
     profile, rows, total = _lookup(request, name, PER_PAGE, (page - 1) * PER_PAGE)
+    with get_db(request).connect() as conn:
+        users = claimants(conn, profile.key)
     ctx = {"name": name, "profile": profile, "papers": rows, "pager": pager_for(request, page, PER_PAGE, total),
-           "nav": None, "feed_url": f"{author_path(name)}.atom"}
-    fp = listing.fingerprint(rows, total, profile.upvotes, tuple(profile.coauthors))
+           "nav": None, "feed_url": f"{author_path(name)}.atom", "claimants": users}
+    fp = listing.fingerprint(rows, total, profile.upvotes, tuple(profile.coauthors), tuple(users))
     return render_html(request, "authors.html", ctx, fp)
 
 

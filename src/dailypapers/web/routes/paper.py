@@ -50,15 +50,27 @@ def _comments_version(request: Request, paper_id: int) -> str:
         return thread_version(conn, paper_id)
 
 
+def _viewer_claim(request: Request, paper_id: int) -> dict | None:
+    from dailypapers.store.claims import claim_of
+    from dailypapers.web.auth import current_user
+
+    user = current_user(request)
+    if user is None:
+        return None
+    with get_db(request).connect() as conn:
+        return claim_of(conn, user["id"], paper_id)
+
+
 @router.get("/papers/{arxiv_id:arxiv}", response_class=HTMLResponse)
 def paper_page(request: Request, arxiv_id: str):
     row = find_paper(request, arxiv_id)
     if row["arxiv_id"] != arxiv_id:  # versioned spelling: one canonical page per paper
         return RedirectResponse(f"/papers/{row['arxiv_id']}", status_code=301)
     similar = [h.paper for h in similar_to(request, row["arxiv_id"])]
+    my_claim = _viewer_claim(request, row["id"])
     ctx = {"p": row, "categories": (row.get("categories") or "").split(), "similar": similar,
-           "base_url": get_settings(request).base_url, "nav": None}
-    fp = listing.fingerprint([row, *similar])
+           "base_url": get_settings(request).base_url, "nav": None, "my_claim": my_claim}
+    fp = listing.fingerprint([row, *similar], my_claim and (my_claim["id"], my_claim["status"]))
     fp = listing.fingerprint([], fp, _comments_version(request, row["id"]))  # edits change no counter
     return render_html(request, "paper.html", ctx, fp)
 
