@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -97,6 +98,7 @@ def main() -> None:
     ap.add_argument("--split", choices=["test", "dev"], default="test")
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--show", type=int, default=0, help="print this many examples")
+    ap.add_argument("--processes", type=int, default=2, help="also time this many worker processes (0: skip)")
     args = ap.parse_args()
     papers = load(args.split, args.n)
     rng = random.Random(SEED)
@@ -132,6 +134,15 @@ def main() -> None:
     print(f"keyphrase F1: gist {mean(scores['kp']):.3f} | YAKE n<=3 top 8 {yake_figure}")
     print(f"speed: {len(papers) / wall:.0f} papers/s wall, {len(papers) / max(cpu, 1e-9):.0f} papers/CPU-s "
           f"(one process)")
+    if args.processes > 1:
+        texts = [(p["title"], p["abstract"]) for p in papers] * 4
+        with multiprocessing.Pool(args.processes) as pool:
+            pool.starmap(explain, texts[:50])  # workers started and warm
+            start = time.perf_counter()
+            pool.starmap(explain, texts, chunksize=50)
+            wall = time.perf_counter() - start
+        print(f"speed: {len(texts) / wall:.0f} papers/s wall with {args.processes} processes ({len(texts)} papers); "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -148,3 +148,21 @@ def test_hugging_face_summary_wins_and_is_labelled(client, db):
     page = client.get("/papers/2501.00001").text
     assert "(Hugging Face, written by a language model)" in page and "Keywords (Hugging Face)" in page
     assert "(a sentence of the abstract, picked automatically)" in page  # ours still shown, labelled
+
+
+def test_serve_worker_fills_gists_in_the_background(db, tmp_path):
+    import time
+
+    from dailypapers.ingest.gists import GistWorker
+
+    lines = [kaggle_line(f"2501.0002{i}", abstract=ABSTRACT) for i in range(2)]
+    import_files(db, [write_jsonl(tmp_path / "a.jsonl", lines)], parallel=False, gists=False)
+    worker = GistWorker(db, interval=0.2).start()
+    try:
+        deadline = time.monotonic() + 30
+        while _gist_columns(db, "2501.00021")[2] is None:
+            assert time.monotonic() < deadline, "the worker did not fill the gists"
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    assert _gist_columns(db, "2501.00020")[0].startswith("We propose LongSum")
