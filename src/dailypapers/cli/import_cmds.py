@@ -8,7 +8,7 @@ import click
 
 from dailypapers.cli.common import AppContext, pass_app
 from dailypapers.ingest.export import export_lines
-from dailypapers.ingest.gists import fill_gists
+from dailypapers.ingest.gists import default_workers, fill_gists
 from dailypapers.ingest.importer import import_files
 
 FORMATS_HELP = (
@@ -72,7 +72,7 @@ def export_cmd(app: AppContext, output: str) -> None:
 @pass_app
 def gist_cmd(app: AppContext, everything: bool) -> None:
     """Compute the extractive TL;DR and keyphrases of papers that lack them (resumable; `serve` does it too)."""
-    result = fill_gists(app.database(), everything=everything)
+    result = fill_gists(app.database(), everything=everything, workers=default_workers())
     click.echo(f"TL;DR and keyphrases: {result.computed} papers in {result.seconds:.1f} s ({result.rate:.0f}/s)")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.ingest.gists import GistResult, fill_gists
+from dailypapers.ingest.gists import GistResult, default_workers, fill_gists
 from dailypapers.ingest.parse import KIND_NAMES, PARSERS, RecordError, detect_kind
 from dailypapers.ingest.prefetch import prefetch
 from dailypapers.ingest.reader import InputFileError, iter_records
@@ -135,7 +135,8 @@ def import_files(
                     summary.file_errors.append(str(exc))
                     log.error("%s", exc)
         if gists:  # a bulk write too: it keeps the import's checkpoint interval
-            summary.gists = fill_gists(db, progress_stream=progress_stream)
+            summary.gists = fill_gists(db, progress_stream=progress_stream,
+                                       workers=default_workers() if parallel else 1)
     finally:
         with db.connect() as conn:
             set_wal_autocheckpoint(conn, DEFAULT_WAL_AUTOCHECKPOINT)
