@@ -1,6 +1,6 @@
 # Two entry points, both self-contained on a fresh machine with Python 3.11+, pip and make:
 #   make serve   installs into .venv and runs the server on the embedded SQLite database
-#   make test    installs the test dependencies into .venv and runs the whole suite (SQLite and PostgreSQL)
+#   make test    installs the test dependencies into .venv, then ruff, mypy and the whole suite (SQLite and PostgreSQL)
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -31,6 +31,7 @@ serve: install
 
 test: install-test browser
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-test

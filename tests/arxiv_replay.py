@@ -107,6 +107,15 @@ class ReplayServer:
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        done = False
+
+        def finished() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                with self._lock:
+                    self.in_flight -= 1
+
         try:
             parts = urlsplit(h.path)
             query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -129,13 +138,15 @@ class ReplayServer:
             if reply.truncate_at is not None:
                 h.send_header("Connection", "close")
             h.end_headers()
+            # Done before the body goes out: once the client has it, its next request may arrive at any moment, and
+            # counting this one as still in flight then would report an overlap that never happened.
+            finished()
             h.wfile.write(data if reply.truncate_at is None else data[: reply.truncate_at])
             h.wfile.flush()
             if reply.truncate_at is not None:
                 h.close_connection = True
         finally:
-            with self._lock:
-                self.in_flight -= 1
+            finished()
 
 
 class FakeClock:

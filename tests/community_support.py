@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from dailypapers.clock import utcnow
 from dailypapers.community import passwords
-from dailypapers.records import PaperRecord
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
-from dailypapers.store.papers import utcnow
 from dailypapers.web.app import create_app
+from tests.factories import make_paper
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -34,9 +34,7 @@ def make_user(db, username: str, role: str = "member", created_at: datetime | No
 
 
 def add_paper(db, arxiv_id: str = "2611.00001", age_days: float = 1, title: str = "A fresh paper") -> int:
-    record = PaperRecord(arxiv_id=arxiv_id, title=title, abstract="We study things.", version=1,
-                         authors=["Ada Lovelace"], categories=["cs.LG"],
-                         published_at=utcnow() - timedelta(days=age_days))
+    record = make_paper(arxiv_id, title, when=utcnow() - timedelta(days=age_days), updated_at=None)
     with db.write() as conn:
         _, ids = paper_store.upsert_papers(conn, [record])
     return ids[arxiv_id]

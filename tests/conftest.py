@@ -88,3 +88,17 @@ def db(settings):
     database.upgrade()
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def seeded_client(settings, db, tmp_path):
+    """The app over the small seeded catalogue of tests/webdata.py. Server errors come back as 500 answers (not
+    exceptions), so a test can assert on them."""
+    from fastapi.testclient import TestClient
+
+    from dailypapers.web.app import create_app
+    from tests.webdata import seed
+
+    seed(db, tmp_path)
+    with TestClient(create_app(settings, db=db), raise_server_exceptions=False) as c:
+        yield c

@@ -1,10 +1,26 @@
-"""Small input files in each supported format, written by the tests themselves."""
+"""Small input files in each supported format, written by the tests themselves, and `make_paper` records."""
 
 from __future__ import annotations
 
 import gzip
 import json
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from dailypapers.records import PaperRecord
+
+WHEN = datetime(2025, 3, 1, 10)
+
+
+def make_paper(arxiv_id: str = "2503.00001", title: str = "A paper", abstract: str = "We study things.", *,
+               when: datetime | None = WHEN, authors: list[str] | None = None, categories: list[str] | None = None,
+               **fields: Any) -> PaperRecord:
+    """A version-1 paper as a source would describe it, published (and last updated) `when`."""
+    fields.setdefault("updated_at", when)
+    return PaperRecord(arxiv_id=arxiv_id, title=title, abstract=abstract, version=1,
+                       authors=["Ada Lovelace"] if authors is None else authors,
+                       categories=["cs.LG"] if categories is None else categories, published_at=when, **fields)
 
 
 def kaggle_line(arxiv_id: str = "2501.00001", versions: int = 1, title: str = "A Paper", **extra) -> dict:

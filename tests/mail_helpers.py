@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from dailypapers.records import DailyEntryRecord, PaperRecord
+from dailypapers.records import DailyEntryRecord
 from dailypapers.store import subscriptions as sstore
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
 from dailypapers.store.papers import upsert_papers
+from tests.factories import make_paper
 
 WORDS = ["diffusion", "transformer", "retrieval", "agents", "graph", "speech", "vision", "robotics", "protein",
          "quantization"]
@@ -22,10 +23,10 @@ def seed_papers(db: Database, day: date, count: int = 30, prefix: str = "2511") 
     for i in range(count):
         arxiv_id = f"{prefix}.{i + 1:05d}"
         word = WORDS[i % len(WORDS)]
-        records.append(PaperRecord(
-            arxiv_id=arxiv_id, title=f"Paper {i} on {word} models", abstract=f"We study {word} at scale ({i}).",
-            version=1, authors=[f"Author {i % 7}", "Grace Hopper"], categories=[CATEGORIES[i % len(CATEGORIES)]],
-            published_at=published, updated_at=published, imported_upvotes=count - i))
+        records.append(make_paper(
+            arxiv_id, f"Paper {i} on {word} models", f"We study {word} at scale ({i}).", when=published,
+            authors=[f"Author {i % 7}", "Grace Hopper"], categories=[CATEGORIES[i % len(CATEGORIES)]],
+            imported_upvotes=count - i))
         entries.append(DailyEntryRecord(arxiv_id=arxiv_id, day=day - timedelta(days=1),
                                         submitted_at=published, source="import"))
     with db.write() as conn:

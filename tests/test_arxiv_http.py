@@ -120,3 +120,19 @@ def test_retry_after_http_date():
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:10 GMT", now_epoch=1445412480.0) == 10.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds("12") == 12.0
+
+
+def test_replay_server_counts_a_request_done_once_its_answer_is_out(server):
+    """Back-to-back requests on fresh connections never overlap, so the server must never count two in flight: the
+    one just answered stops counting before its body leaves (it used to stop after, racing the next request)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    server.add("/x", Reply(200, "<ok/>"))
+    port = urlsplit(server.url).port
+    for _ in range(1000):
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request("GET", "/x")
+        assert conn.getresponse().read() == b"<ok/>"
+        conn.close()
+    assert server.max_in_flight == 1

@@ -98,7 +98,7 @@ def test_comments_page_shows_upvote_button_state(client, db):
 def test_vote_rate_limit_429_and_lower_for_new_accounts(settings, db):
     from fastapi.testclient import TestClient
 
-    from dailypapers.store.papers import utcnow
+    from dailypapers.clock import utcnow
     from dailypapers.web.app import create_app
 
     for i in range(8):

@@ -1,9 +1,11 @@
 import re
+from pathlib import Path
 
 import pytest
 
 from dailypapers.config import ConfigError, Settings, load_settings, setting_names
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_defaults_without_file_or_environment(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 
 from dailypapers.harvest.announce import listing_day
 from dailypapers.harvest.sync import run_sync
-from dailypapers.store.daily import papers_on_day
+from dailypapers.store.listing import ListFilter, Period, list_entries
 from tests.arxiv_replay import FakeClock, ReplayServer, Reply, api_reply
 from tests.harvest_helpers import TOKEN, build_server, fake_client, oai_last_page, replay_settings
 
@@ -88,5 +88,5 @@ def test_backfill_puts_recent_first_versions_on_their_listing_day(db, settings, 
     day = listing_day(__import__("datetime").datetime(2026, 6, 29, 13, 0))
     assert day.isoformat() == "2026-06-30"
     with db.connect() as conn:
-        assert [p["arxiv_id"] for p in papers_on_day(conn, day)] == ["0804.2273"]
+        assert [p["arxiv_id"] for p in list_entries(conn, ListFilter(Period.day(day))).rows] == ["0804.2273"]
     assert TOKEN  # the chain went through the token page that carries this record

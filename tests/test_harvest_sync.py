@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from dailypapers.harvest.sync import SyncFailed, run_sync
 from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.store import harvest as harvest_store
-from dailypapers.store.daily import papers_on_day, upsert_daily_entries
+from dailypapers.store.daily import upsert_daily_entries
+from dailypapers.store.listing import ListFilter, Period, list_entries
 from dailypapers.store.papers import count_papers, upsert_papers
 from dailypapers.store.schema import harvest_checkpoints
 from tests.arxiv_replay import FakeClock, Reply
@@ -54,7 +55,7 @@ def test_sync_from_empty_db_stores_every_record_once_and_rerun_changes_nothing(h
         ids = set(conn.execute(sa.text("SELECT arxiv_id FROM papers")).scalars())
         assert ids == expected
         assert "1610.05555" not in ids  # deleted upstream, never stored
-        listed = papers_on_day(conn, DAY)
+        listed = list_entries(conn, ListFilter(Period.day(DAY))).rows
     assert result.backfill and result.deleted >= 1
     # The 503 was waited out with its Retry-After, then the resumption chain was followed to its end.
     assert 10.0 in clock.sleeps
@@ -99,7 +100,7 @@ def test_curated_policy_lists_announcements_apart(harvest, db):
     sync, *_ = harvest
     sync(daily_list_policy="curated")
     with db.connect() as conn:
-        assert papers_on_day(conn, DAY) == []
+        assert list_entries(conn, ListFilter(Period.day(DAY))).rows == []
         new = harvest_store.new_on_arxiv(conn, DAY)
         replaced = harvest_store.new_on_arxiv(conn, DAY, types=("replace", "replace-cross"))
     assert {p["arxiv_id"] for p in new} == {"2606.32040", "2606.32039", "2606.32018", "2606.32033"}

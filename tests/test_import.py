@@ -5,6 +5,7 @@ import json
 from dailypapers.ingest.export import export_lines
 from dailypapers.ingest.importer import import_files
 from dailypapers.store import daily as daily_store
+from dailypapers.store.listing import ListFilter, Period, list_entries
 from dailypapers.store.papers import count_papers, get_paper
 from tests.factories import hf_item, kaggle_line, write_jsonl
 
@@ -37,7 +38,7 @@ def test_hf_array_creates_paper_and_daily_entry(db, tmp_path):
     assert (s.papers.new, s.daily_new) == (2, 2)
     with db.connect() as conn:
         p = get_paper(conn, "2501.00002")
-        rows = daily_store.papers_on_day(conn, __import__("datetime").date(2025, 1, 8))
+        rows = list_entries(conn, ListFilter(Period.day(__import__("datetime").date(2025, 1, 8)))).rows
     assert p["title"] == "An HF Paper"
     assert p["imported_upvotes"] == 7 and p["imported_comments"] == 2
     assert p["ai_keywords"] == ["things", "stuff"]

@@ -17,6 +17,7 @@ from dailypapers.store import search as store
 from dailypapers.store.db import Database
 from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import papers
+from tests.factories import make_paper
 
 WORDS = ["graph", "graphs", "neural", "networks", "network", "diffusion", "model", "modelling", "video", "images",
          "language", "robot", "robotic", "protein", "attention", "transformer", "speech", "learning", "learned",
@@ -29,8 +30,7 @@ WHEN = datetime(2025, 3, 1, 10)
 
 
 def _paper(i: int, title: str, abstract: str, author: str = "Ada Lovelace") -> PaperRecord:
-    return PaperRecord(arxiv_id=f"2503.{i:05d}", title=title, abstract=abstract, version=1, authors=[author],
-                       categories=["cs.LG"], published_at=WHEN, updated_at=WHEN)
+    return make_paper(f"2503.{i:05d}", title, abstract, when=WHEN, authors=[author])
 
 
 def _corpus(n: int = 150, seed: int = 11) -> list[PaperRecord]:
@@ -183,14 +183,14 @@ def test_search_never_shows_hidden_papers_and_fills_the_page(corpus_db):
 
 
 def test_highlights_mark_the_words_that_matched_by_stem_and_skip_stopwords():
-    from dailypapers.search.highlight import highlights, mark
+    from dailypapers.search.highlight import highlights
 
     paper = {"title": "Learning the Graphs of Naïve Models", "abstract": "We learned graph models. " * 40,
              "authors_text": "Ada Lovelace"}
     hl = highlights(paper, ["learns", "graph", "naive"])
     assert hl["title"] == "<mark>Learning</mark> the <mark>Graphs</mark> of <mark>Naïve</mark> Models"
     assert "<mark>learned</mark> <mark>graph</mark> models" in hl["abstract"] and len(hl["abstract"]) < 600
-    assert mark("x_learning <b>learning</b>", ["learn"]) == (
+    assert highlights({"title": "x_learning <b>learning</b>"}, ["learn"])["title"] == (
         "x_<mark>learning</mark> &lt;b&gt;<mark>learning</mark>&lt;/b&gt;")
 
 

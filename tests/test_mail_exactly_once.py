@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,9 +17,10 @@ from dailypapers.mail.backends import MemoryBackend
 from dailypapers.mail.sender import send_period
 from dailypapers.store import subscriptions as sstore
 from dailypapers.store.schema import deliveries
-from tests.conftest import ROOT
 from tests.mail_helpers import add_subscriber, seed_papers
 from tests.smtp_sink import start_sink
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DAY = date(2025, 3, 5)
 CONNECTIONS = 2  # parallel SMTP connections of the sender: each may repeat one digest after a crash

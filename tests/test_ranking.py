@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dailypapers.ranking import age_hours, rank_by_votes, rank_trending, trending_score
+from dailypapers.ranking import age_hours, rank_trending, trending_score
 
 
 @pytest.mark.parametrize(
@@ -63,5 +63,3 @@ def test_rank_ties_break_on_votes_then_newer_id():
             _row(3, "2501.00005", 0, 0, 4, 0, 0, now)]  # same points as the others, fewer votes
     ids, _ = rank_trending(rows, now)
     assert ids == [2, 1, 3]
-    ids, scores = rank_by_votes(rows)
-    assert ids == [2, 1, 3] and scores == [2.0, 2.0, 0.0]

@@ -14,6 +14,7 @@ from dailypapers.search.indexer import index_missing
 from dailypapers.store import vectors as vector_store
 from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import papers
+from tests.factories import make_paper
 
 CORPUS = [
     ("2501.00001", "Graph Neural Networks for Molecule Property Prediction",
@@ -45,9 +46,8 @@ MODEL = f"minilm-int8@{Settings().embedding_max_tokens}"  # the default model's 
 
 
 def _record(arxiv_id, title, abstract, authors, cats, day, upvotes) -> PaperRecord:
-    when = datetime.fromisoformat(day + "T10:00:00")
-    return PaperRecord(arxiv_id=arxiv_id, title=title, abstract=abstract, version=1, authors=authors, categories=cats,
-                       published_at=when, updated_at=when, imported_upvotes=upvotes)
+    return make_paper(arxiv_id, title, abstract, when=datetime.fromisoformat(day + "T10:00:00"), authors=authors,
+                      categories=cats, imported_upvotes=upvotes)
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from dailypapers.config import Settings
-from dailypapers.records import PaperRecord
 from dailypapers.search.evaluate import query_metrics
 from dailypapers.store import vectors as vector_store
 from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import paper_vectors, papers
 from dailypapers.web.app import create_app
+from tests.factories import make_paper
 from tests.test_search import CORPUS, _record
 
 MODEL = f"minilm-int8@{Settings().embedding_max_tokens}"  # the default model's vectors
@@ -50,6 +50,7 @@ def test_query_metrics():
     assert query_metrics(["b", "a"], ["a", "b"])["nDCG@10"] == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_search_and_eval_commands(corpus, cli_env, tmp_path):
     r = _run(["index"], cli_env)
     assert r.returncode == 0, r.stderr
@@ -82,9 +83,9 @@ def test_search_and_eval_commands(corpus, cli_env, tmp_path):
 
 @pytest.mark.slow
 def test_killed_index_loses_nothing(db, cli_env):
-    records = [PaperRecord(arxiv_id=f"2502.{n:05d}", title=f"Paper {n} on topic {n % 17}",
-                           abstract=" ".join(f"word{(n * k) % 997}" for k in range(30)), version=1,
-                           authors=["A. Author"], categories=["cs.LG"]) for n in range(1, 401)]
+    records = [make_paper(f"2502.{n:05d}", f"Paper {n} on topic {n % 17}",
+                          " ".join(f"word{(n * k) % 997}" for k in range(30)), when=None, authors=["A. Author"])
+               for n in range(1, 401)]
     with db.write() as conn:
         upsert_papers(conn, records)
     proc = subprocess.Popen([sys.executable, "-m", "dailypapers", "index", "--batch-size", "8"], env=cli_env,

@@ -14,6 +14,7 @@ from dailypapers.search import search_papers
 from dailypapers.store import search as store
 from dailypapers.store.papers import upsert_papers
 from dailypapers.store.schema import papers
+from tests.factories import make_paper
 
 WORDS = ["graph", "neural", "network", "diffusion", "model", "video", "image", "language", "robot", "protein",
          "attention", "transformer", "speech", "learning", "reinforcement", "sparse", "dense", "retrieval",
@@ -30,9 +31,7 @@ def _corpus(n: int = 120, seed: int = 7) -> list[PaperRecord]:
     for i in range(n):
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6)))
         abstract = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 40)))
-        out.append(PaperRecord(arxiv_id=f"2503.{i:05d}", title=title, abstract=abstract, version=1,
-                               authors=[f"Author {rng.choice(WORDS)}"], categories=["cs.LG"], published_at=when,
-                               updated_at=when))
+        out.append(make_paper(f"2503.{i:05d}", title, abstract, when=when, authors=[f"Author {rng.choice(WORDS)}"]))
     return out
 
 

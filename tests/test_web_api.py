@@ -1,17 +1,13 @@
 """The JSON API in-process: Hugging Face field names, parameters, errors, ETags, cursor paging."""
 
 import pytest
-from fastapi.testclient import TestClient
 
-from dailypapers.web.app import create_app
-from tests.webdata import PAPERS, seed, set_counts
+from tests.webdata import PAPERS, set_counts
 
 
 @pytest.fixture
-def client(settings, db, tmp_path):
-    seed(db, tmp_path)
-    with TestClient(create_app(settings, db=db)) as c:
-        yield c
+def client(seeded_client):
+    return seeded_client
 
 
 def test_daily_papers_for_a_date_has_hf_fields(client, db):

@@ -9,10 +9,8 @@ from tests.webdata import seed, set_counts
 
 
 @pytest.fixture
-def client(settings, db, tmp_path):
-    seed(db, tmp_path)
-    with TestClient(create_app(settings, db=db), raise_server_exceptions=False) as c:
-        yield c
+def client(seeded_client):
+    return seeded_client
 
 
 def _break_store(monkeypatch):

@@ -5,14 +5,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.web.app import create_app
-from tests.webdata import seed, set_counts
+from tests.webdata import set_counts
 
 
 @pytest.fixture
-def client(settings, db, tmp_path):
-    seed(db, tmp_path)
-    with TestClient(create_app(settings, db=db)) as c:
-        yield c
+def client(seeded_client):
+    return seeded_client
 
 
 def parse(client, url):

@@ -5,10 +5,6 @@ import re
 from urllib.parse import quote
 
 import pytest
-from fastapi.testclient import TestClient
-
-from dailypapers.web.app import create_app
-from tests.webdata import seed
 
 NASTY = ["", " ", "0", "-1", "99999999999999999999", "1e9", "NaN", "null", "true", "[]", "{}", "%00", "\x00",
          "'; DROP TABLE papers; --", "<script>alert(1)</script>", "../../etc/passwd", "2025-02-30", "2025-W00",
@@ -19,10 +15,8 @@ PARAMS = ["p", "page", "limit", "date", "week", "month", "sort", "category", "su
 
 
 @pytest.fixture
-def client(settings, db, tmp_path):
-    seed(db, tmp_path)
-    with TestClient(create_app(settings, db=db), raise_server_exceptions=False) as c:
-        yield c
+def client(seeded_client):
+    return seeded_client
 
 
 def _routes(routes):

@@ -3,17 +3,11 @@
 import html
 
 import pytest
-from fastapi.testclient import TestClient
-
-from dailypapers.web.app import create_app
-from tests.webdata import seed
 
 
 @pytest.fixture
-def client(settings, db, tmp_path):
-    seed(db, tmp_path)
-    with TestClient(create_app(settings, db=db)) as c:
-        yield c
+def client(seeded_client):
+    return seeded_client
 
 
 def test_empty_search_page_is_a_form(client):

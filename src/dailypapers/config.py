@@ -69,7 +69,6 @@ class Settings:
     new_account_rate_divisor: int = 4
     submission_max_age_days: int = 14
     submissions_per_day: int = 5
-    community_mail_file: str = ""
     trending_window_days: int = 14
     page_cache_entries: int = 256
     embedding_model: str = "minilm-int8"

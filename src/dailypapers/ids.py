@@ -43,14 +43,6 @@ def normalize_arxiv_id(text: str) -> str:
     return parse_arxiv_id(text)[0]
 
 
-def is_arxiv_id(text: str) -> bool:
-    try:
-        parse_arxiv_id(text)
-    except InvalidArxivId:
-        return False
-    return True
-
-
 def abs_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 

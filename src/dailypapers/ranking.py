@@ -57,12 +57,6 @@ def rank_trending(rows: Iterable[Mapping], now: datetime) -> tuple[list[int], li
     return [t[3] for t in scored], [t[0] for t in scored]
 
 
-def rank_by_votes(rows: Iterable[Mapping]) -> tuple[list[int], list[float]]:
-    """Most upvoted first (ties: the newer arXiv id first); the score is the vote count."""
-    scored = sorted(((paper_votes(r), r["arxiv_id"], r["id"]) for r in rows), key=lambda t: (-t[0], _desc_key(t[1])))
-    return [t[2] for t in scored], [float(t[0]) for t in scored]
-
-
 def _desc_key(arxiv_id: str) -> tuple:
     # Sorting ascending on negated code points gives a descending string order inside a tuple sort.
     # The trailing 1 sorts a prefix after its longer extensions ("2501.1" after "2501.12").

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from dailypapers.cli.common import AppContext, pass_app
+from dailypapers.clock import utcnow
 from dailypapers.config import ConfigError
 from dailypapers.mail.addresses import (
     InvalidInput,
@@ -26,10 +28,6 @@ from dailypapers.progress import Progress
 from dailypapers.store import subscriptions as sstore
 
 CSV_COLUMNS = ("email", "frequency", "topics")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local_today(timezone: str) -> date:
@@ -58,7 +56,8 @@ def import_subscribers(app: AppContext, csv_file: Path, confirmed: bool) -> None
         handle = csv_file.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise click.ClickException(f"{csv_file}: {exc.strerror}") from None
-    rows, errors, seen = [], 0, set()
+    rows: list[dict[str, Any]] = []
+    errors, seen = 0, set()
     with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("email",) if c not in (reader.fieldnames or [])]
@@ -87,7 +86,7 @@ def import_subscribers(app: AppContext, csv_file: Path, confirmed: bool) -> None
     settings = app.settings
     db = app.database()
     with db.write() as conn:
-        new, updated = sstore.import_rows(conn, rows, confirmed, _now())
+        new, updated = sstore.import_rows(conn, rows, confirmed, utcnow())
         pending = [] if confirmed else sstore.pending_confirmations(conn, [r["email"] for r in rows])
     sent = 0
     if pending:

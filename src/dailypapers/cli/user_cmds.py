@@ -8,6 +8,7 @@ import click
 
 from dailypapers.cli.common import AppContext, pass_app
 from dailypapers.community import accounts
+from dailypapers.roles import ROLES
 from dailypapers.store import sessions as session_store
 from dailypapers.store import users as user_store
 
@@ -20,7 +21,7 @@ def user_group() -> None:
 @user_group.command("create")
 @click.argument("email")
 @click.option("--username", help="Login name (default: the part of EMAIL before '@').")
-@click.option("--role", type=click.Choice(user_store.ROLES), default="member", show_default=True,
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True,
               help="What the account may do.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input "
                                                      "instead of prompting.")
@@ -41,7 +42,7 @@ def create(app: AppContext, email: str, username: str | None, role: str, passwor
 
 @user_group.command("set-role")
 @click.argument("username")
-@click.argument("role", type=click.Choice(user_store.ROLES))
+@click.argument("role", type=click.Choice(ROLES))
 @pass_app
 def set_role(app: AppContext, username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""

@@ -14,12 +14,12 @@ from datetime import timedelta
 from dailypapers.community import passwords
 from dailypapers.community.mailer import send_mail
 from dailypapers.config import Settings
+from dailypapers.mail.addresses import InvalidInput, normalize_email
 from dailypapers.store import sessions as session_store
 from dailypapers.store import users as user_store
 from dailypapers.store.db import Database
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,38}[A-Za-z0-9]$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "dp_"
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,10 @@ def validate_username(username: str) -> str:
 
 
 def validate_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    if len(email) > 320 or not EMAIL_RE.match(email):
-        raise AccountError("email", "not an email address")
-    return email
+    try:
+        return normalize_email(email)
+    except InvalidInput:
+        raise AccountError("email", "not an email address") from None
 
 
 def register(db: Database, username: str, email: str, password: str, role: str = "member") -> int:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dailypapers.community.sanitize import MAX_COMMENT_CHARS, render_comment
+from dailypapers.roles import has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
 from dailypapers.store.db import Database
-
-MODERATOR_ROLES = ("moderator", "admin")
 
 
 class CommentError(ValueError):
@@ -51,7 +50,7 @@ def edit(db: Database, comment_id: int, user: dict, body: str) -> dict:
         if comment["user_id"] != user["id"]:
             raise CommentError(403, "comment", "you can edit only your own comments")
         comment_store.edit_comment(conn, comment_id, md, html)
-        return comment_store.get_comment(conn, comment_id)
+        return _own_or_404(conn, comment_id)
 
 
 def delete(db: Database, comment_id: int, user: dict, reason: str = "") -> dict:
@@ -59,7 +58,7 @@ def delete(db: Database, comment_id: int, user: dict, reason: str = "") -> dict:
     with db.write() as conn:
         comment = _own_or_404(conn, comment_id)
         own = comment["user_id"] == user["id"]
-        if not own and user["role"] not in MODERATOR_ROLES:
+        if not own and not has_role(user["role"], "moderator"):
             raise CommentError(403, "comment", "you can delete only your own comments")
         comment_store.delete_comment(conn, comment_id, user["id"])
         if not own:

@@ -15,10 +15,10 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from dailypapers.clock import utcnow
 from dailypapers.config import ConfigError, Settings
 from dailypapers.store import ratelimits as store
 from dailypapers.store.db import Database
-from dailypapers.store.papers import utcnow
 
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(?:(\d+)\s*s|(second|minute|hour|day)s?)\s*$")

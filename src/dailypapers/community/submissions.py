@@ -120,9 +120,11 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
             if record is not None:
                 _result, ids = paper_store.upsert_papers(conn, [record])
             else:
+                assert paper is not None  # no arXiv record is fetched for a paper the hub has
                 ids = {arxiv_id: paper["id"]}
             sub_store.lock_user(conn, user["id"])
             fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id, lock=True)
+            assert fresh is not None  # there before, or upserted above in this transaction; papers are never deleted
             # Checked again holding the locks: a concurrent submission may have won meanwhile.
             _check_rules(conn, settings, user, arxiv_id, fresh["published_at"], fresh["hidden"], fresh["id"], now)
             daily_store.upsert_daily_entries(conn, [entry], ids)

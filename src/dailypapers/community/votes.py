@@ -6,7 +6,6 @@ from dailypapers.community import ratelimit
 from dailypapers.config import Settings
 from dailypapers.store import votes as vote_store
 from dailypapers.store.db import Database
-from dailypapers.store.schema import papers
 
 
 def change(db: Database, settings: Settings, user: dict, paper_id: int, action: str, ip: str | None) -> dict:
@@ -19,6 +18,5 @@ def change(db: Database, settings: Settings, user: dict, paper_id: int, action: 
             vote_store.add_vote(conn, user["id"], paper_id)
         else:
             vote_store.remove_vote(conn, user["id"], paper_id)
-        row = conn.execute(papers.select().with_only_columns(papers.c.vote_count, papers.c.imported_upvotes)
-                           .where(papers.c.id == paper_id)).one()
-    return {"upvoted": action == "add", "voteCount": row.vote_count, "upvotes": row.vote_count + row.imported_upvotes}
+        own, total = vote_store.vote_totals(conn, paper_id)
+    return {"upvoted": action == "add", "voteCount": own, "upvotes": total}

@@ -152,8 +152,8 @@ def _harvest_set(db, settings, client, set_spec, today, result, progress, on_pag
             raise BadResumptionToken(exc.code, f"arXiv rejected the resumption token {token!r} for set "
                                      f"{set_spec} ({str(exc).split(': ', 2)[-1]}); nothing was changed, and the "
                                      f"next sync restarts this set from {from_date}", settings.arxiv_oai_url) from None
-        kept = [r for r in page.records if r.deleted or category_matches(r.paper.categories,
-                                                                         settings.arxiv_categories)]
+        kept = [r for r in page.records if r.deleted or (
+            r.paper is not None and category_matches(r.paper.categories, settings.arxiv_categories))]
         stamps = [r.datestamp for r in page.records]
         if stamps:
             chain_max = max([*stamps, chain_max] if chain_max else stamps)

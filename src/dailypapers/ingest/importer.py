@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from dailypapers.ingest.gists import GistResult, default_workers, fill_gists
 from dailypapers.ingest.parse import KIND_NAMES, PARSERS, RecordError, detect_kind
@@ -159,8 +160,10 @@ def _apply(db: Database, path: Path, batch: ParsedBatch, summary: ImportSummary,
 def _flush(db: Database, batch: ParsedBatch, summary: ImportSummary, progress: Progress) -> None:
     with db.write() as conn:
         set_wal_autocheckpoint(conn, BULK_WAL_AUTOCHECKPOINT)
-        upsert = upsert_prepared if batch.prepared else upsert_papers
-        result, ids = upsert(conn, batch.papers, gists=False)
+        if batch.prepared:
+            result, ids = upsert_prepared(conn, cast(list[PreparedPaper], batch.papers), gists=False)
+        else:
+            result, ids = upsert_papers(conn, cast(list[PaperRecord], batch.papers), gists=False)
         daily = upsert_daily_entries(conn, batch.daily, ids)
     summary.papers.add(result)
     summary.daily_new += daily.new

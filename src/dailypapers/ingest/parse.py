@@ -207,7 +207,7 @@ def parse_hf(obj: dict) -> ParsedItem:
         raise RecordError("field 'paper.ai_keywords' must be a list of strings")
     code_url = p.get("githubRepo") or None
     project_url = p.get("projectPage") or None
-    guessed = set()
+    guessed: set[str] = set()
     if not code_url or not project_url:
         found_code, found_project = extract_links(abstract)
         if not code_url and found_code:

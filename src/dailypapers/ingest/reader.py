@@ -28,7 +28,7 @@ class RawRecord:
     error: str | None = None
 
 
-def open_text(path: Path) -> io.TextIOBase:
+def open_text(path: Path) -> io.TextIOWrapper:
     try:
         raw = path.open("rb")
     except FileNotFoundError:
@@ -70,9 +70,7 @@ def _peek_first_char(fh: io.TextIOWrapper) -> str | None:
     while True:
         chunk = buf.peek(64) if hasattr(buf, "peek") else b""
         if not chunk:
-            text = fh.read(64)
-            stripped = text.lstrip()
-            if not stripped:
+            if not fh.read(64).strip():
                 return None
             raise InputFileError("cannot peek into this stream")
         stripped = chunk.lstrip()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from dailypapers.config import ConfigError, Settings
+from dailypapers.mail.wire import PrebuiltMessage
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class ConsoleBackend:
         self.stream = stream or sys.stdout
         self._lock = threading.Lock()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         text = _wire_bytes(message).decode("ascii", errors="replace").replace("\r\n", "\n")
         with self._lock:
             self.stream.write(text)
@@ -112,7 +113,7 @@ class FileBackend:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         name = f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
         tmp = self.folder / f".{name}.tmp"
@@ -150,15 +151,14 @@ class SMTPBackend:
             conn.login(self.username, self.password)
         return conn
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         with self._lock:
             try:
                 if self._conn is None:
                     self._conn = self._connect()
                 # 8bit bodies need the server's 8BITMIME (every current server has it); otherwise re-encode them.
-                prebuilt = getattr(message, "envelope_to", None)
-                if prebuilt and self._conn.has_extn("8bitmime"):
-                    refused = self._conn.sendmail(message.envelope_from, [prebuilt], message.as_bytes(),
+                if isinstance(message, PrebuiltMessage) and self._conn.has_extn("8bitmime"):
+                    refused = self._conn.sendmail(message.envelope_from, [message.envelope_to], message.as_bytes(),
                                                   mail_options=("BODY=8BITMIME",))
                 elif self._conn.has_extn("8bitmime"):
                     refused = self._conn.send_message(message, mail_options=("BODY=8BITMIME",))

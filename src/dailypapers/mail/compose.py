@@ -117,16 +117,14 @@ def build_digest(content: DigestContent, subscriber: dict[str, Any], already_sen
     label = "Daily" if period.kind == "daily" else "Weekly"
     digest = Digest(subject=f"{site_name} {label.lower()} digest — {period.day.strftime('%a %d %b %Y')}")
     trending = [p for p in content.trending_ids() if p not in taken][: content.trending_count]
-    papers = [content.paper(p) for p in trending]
-    papers = [p for p in papers if p]
+    papers = [p for p in map(content.paper, trending) if p]
     digest.sections.append({"title": f"Trending {'today' if period.kind == 'daily' else 'this week'}",
                             "papers": papers})
     taken.update(p["id"] for p in papers)
     since = min(last_sent_at or period.start, period.start) - TOPIC_LOOKBACK
     for topic in subscriber.get("topics") or []:
         ids = [p for p in content.topic_ids(topic, since) if p not in taken][: content.topic_count]
-        found = [content.paper(p) for p in ids]
-        found = [p for p in found if p]
+        found = [p for p in map(content.paper, ids) if p]
         taken.update(p["id"] for p in found)
         digest.sections.append({"title": topic_label(topic), "papers": found, "topic": True})
     digest.paper_ids = [p["id"] for s in digest.sections for p in s["papers"]]

@@ -18,6 +18,7 @@ from dailypapers.ranking import rank_trending
 from dailypapers.search import search_papers
 from dailypapers.store import listing
 from dailypapers.store.db import Database
+from dailypapers.store.listing import TOTAL_UPVOTES
 from dailypapers.store.schema import daily_entries, papers
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _paper_rows(conn: sa.Connection, ids: list[int]) -> dict[int, dict[str, Any]
         return {}
     query = sa.select(papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.authors, papers.c.abstract,
                       papers.c.primary_category, papers.c.published_at,
-                      (papers.c.imported_upvotes + papers.c.vote_count).label("upvotes")).where(
+                      TOTAL_UPVOTES.label("upvotes")).where(
         papers.c.id.in_(ids), papers.c.hidden.is_(False))
     out = {}
     for r in conn.execute(query).mappings():
@@ -106,13 +107,10 @@ class DigestContent:
 
     def _search(self, topic: dict[str, str], since: datetime) -> list[int]:
         kind, value = topic["kind"], topic["value"]
-        args = {"since": since.date(), "limit": self.topic_count * 4,
-                "categories": [value] if kind == "category" else None, "author": value if kind == "author" else None}
-        text = value if kind == "query" else ""
-        page = search_papers(self.db, text, mode="hybrid", **args)
-        if not page.hits and page.message and "unavailable" in page.message:
-            # No embedding model on this host: keyword matches are still worth mailing.
-            page = search_papers(self.db, text, mode="keyword", **args)
+        # Hybrid search answers with keyword matches alone on a host without the embedding model.
+        page = search_papers(self.db, value if kind == "query" else "", mode="hybrid", since=since.date(),
+                             limit=self.topic_count * 4, categories=[value] if kind == "category" else None,
+                             author=value if kind == "author" else None)
         return [hit.paper["id"] for hit in page.hits]
 
     # -- papers -----------------------------------------------------------------------------------------------

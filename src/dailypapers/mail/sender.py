@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from dailypapers.clock import utcnow
 from dailypapers.config import Settings
 from dailypapers.mail.backends import (
     MailBackend,
@@ -29,6 +30,8 @@ from dailypapers.mail.backends import (
 )
 from dailypapers.mail.compose import build_digest, digest_message, message_id, parsed, site_host
 from dailypapers.mail.content import DigestContent, Period, period_for
+from dailypapers.processes import process_alive
+from dailypapers.sources.http import Gate
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
 from dailypapers.store.db import Database
@@ -38,26 +41,13 @@ log = logging.getLogger(__name__)
 HOST = socket.gethostname()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _dead(worker: str) -> bool:
     """A claim made by a process on this machine that no longer exists (killed sender)."""
     host, _, rest = worker.partition(":")
     pid_text = rest.partition(":")[0]
     if host != HOST or not pid_text.isdigit():
         return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not process_alive(int(pid_text))
 
 
 @dataclass
@@ -82,18 +72,13 @@ class _RateLimiter:
 
     def __init__(self, per_second: float) -> None:
         self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.next_at = time.monotonic()
-        self.lock = threading.Lock()
+        self.gate = Gate()  # arXiv's gate, spacing sends from the start of one to the start of the next
 
     def wait(self) -> None:
-        if not self.interval:
-            return
-        with self.lock:
-            now = time.monotonic()
-            slot = max(now, self.next_at)
-            self.next_at = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
+        if self.interval:
+            with self.gate.lock:
+                self.gate.wait_turn(self.interval)
+                self.gate.done()
 
 
 @dataclass
@@ -117,7 +102,7 @@ def send_period(db: Database, settings: Settings, kind: str, day: date, backend:
     period = period_for(kind, day)
     report = SendReport(period.key)
     with db.write() as conn:
-        report.enqueued = dstore.enqueue(conn, period.key, kind, site_host(settings), _now())
+        report.enqueued = dstore.enqueue(conn, period.key, kind, site_host(settings), utcnow())
     if backend is not None:
         backends, own = [backend], False
     else:
@@ -134,7 +119,7 @@ def send_period(db: Database, settings: Settings, kind: str, day: date, backend:
     lease = timedelta(seconds=max(300.0, 3 * batch_size / settings.mail_rate if settings.mail_rate > 0 else 0))
     try:
         while run.error is None:
-            now = _now()
+            now = utcnow()
             with db.write() as conn:
                 dead = [w for w in dstore.live_claimers(conn, period.key, now) if _dead(w)]
                 with run.lock:
@@ -214,7 +199,7 @@ def _finish(run: _Run, row: dict, outcome: str, error: str, attempts: int, diges
             run.given_back.add(row["id"])
     with run.db.write() as conn:
         if outcome == "sent":
-            dstore.mark_sent(conn, row["id"], _now(), digest.subject, digest.paper_ids, attempts)
+            dstore.mark_sent(conn, row["id"], utcnow(), digest.subject, digest.paper_ids, attempts)
         elif outcome == "failed":
             dstore.mark_failed(conn, row["id"], error, attempts)
         elif outcome == "skipped":

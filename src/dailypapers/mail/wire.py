@@ -41,7 +41,7 @@ class PrebuiltMessage(Message):
                 raise ValueError(f"header {name}: line breaks are not allowed")
             if not value.isascii():
                 raise ValueError(f"header {name}: not ASCII (encode it first)")
-            self._headers.append((name, value))
+            self._headers.append((name, value))  # type: ignore[attr-defined]  # compat32 keeps headers here
         self.envelope_from, self.envelope_to = envelope_from, envelope_to
         boundary = f"=_dp_{uuid.uuid4().hex}"
         parts = []

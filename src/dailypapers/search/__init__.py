@@ -5,7 +5,7 @@
     similar_papers(db, arxiv_id, limit=10) -> list[Hit]
 
 `SearchPage.hits` holds `Hit(paper=<papers row as dict>, score=float, highlights={"title", "abstract",
-"authors": HTML-escaped text with matches in <mark>})`, `total` (matches available to page through, or None) and
+"authors": HTML-escaped text with matches in <mark>})`, `total` (matches available to page through) and
 `message` (set when the query could not run or found nothing; user input never raises). An invalid `mode`
 (keyword, semantic, hybrid) or `sort` (relevance, newest, upvotes) raises ValueError naming the parameter.
 """

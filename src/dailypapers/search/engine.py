@@ -24,7 +24,7 @@ from dailypapers.store.db import Database
 
 log = logging.getLogger(__name__)
 
-MODES = ("keyword", "semantic", "hybrid")
+MODES = ("hybrid", "keyword", "semantic")  # the default first: forms list them in this order
 SORTS = ("relevance", "newest", "upvotes")
 MAX_LIMIT = 100
 MAX_DEPTH = 1000  # deepest result reachable by paging
@@ -40,7 +40,7 @@ class Hit:
 @dataclass
 class SearchPage:
     hits: list[Hit] = field(default_factory=list)
-    total: int | None = 0
+    total: int = 0
     message: str | None = None
     mode: str = "hybrid"
     query: ParsedQuery | None = None
@@ -138,7 +138,7 @@ def search_papers(db: Database, query: str, *, mode: str = "hybrid", limit: int 
 
 
 def _ranked(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters, mode: str, sort: str,
-            depth: int) -> tuple[list[tuple[int, float]], int | None, str | None]:
+            depth: int) -> tuple[list[tuple[int, float]], int, str | None]:
     if q.arxiv_id:
         found = store.ids_by_arxiv_id(conn, [q.arxiv_id])
         visible = store.visible_ids(conn, list(found.values()), store.Filters())

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import bisect
 import html
-import re
 from collections.abc import Iterable
 
-from dailypapers.search.bm25 import fold, stems
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from dailypapers.search.tokens import WORD_RE as _WORD
+from dailypapers.search.tokens import fold, stems
 
 
 def _query_stems(words: Iterable[str]) -> frozenset[str]:
@@ -45,11 +43,6 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
         pos = e
     out.append(html.escape(text[pos:end]))
     return "".join(out)
-
-
-def mark(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> str:
-    """`text[start:end]` HTML-escaped, with each word matching one of `words` (ignoring endings) in <mark>."""
-    return _mark(text, _query_stems(words), start, end)
 
 
 def _mark(text: str, wanted: frozenset[str], start: int = 0, end: int | None = None) -> str:

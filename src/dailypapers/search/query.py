@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
+from dailypapers.search.tokens import words as words_of
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
@@ -27,7 +27,6 @@ STOPWORDS = frozenset(
 )
 
 _TOKEN_RE = re.compile(r'"[^"]*"?|\S+')
-_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _OPERATORS = ("author:", "cat:", "category:", "since:", "until:")
 
 
@@ -56,13 +55,6 @@ class ParsedQuery:
             if w not in STOPWORDS and w not in seen:
                 seen[w] = None
         return list(seen) or list(dict.fromkeys(self.words))
-
-
-def words_of(text: str) -> list[str]:
-    """Lower-case word tokens (letters and digits), accents folded, as the FTS tokenizers split text."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return [w.lower() for w in _WORD_RE.findall(folded)]
 
 
 def _parse_day(value: str, name: str, errors: list[str]) -> date | None:

@@ -54,9 +54,9 @@ def parse_entry(entry: ET.Element) -> PaperRecord:
     except InvalidArxivId:
         raise SourceFormatError(f"arXiv API entry has an id that is not an arXiv link: {raw_id!r}") from None
     primary = entry.find("arxiv:primary_category", NS)
-    categories = [c.get("term") for c in entry.findall("atom:category", NS) if c.get("term")]
-    if primary is not None and primary.get("term"):
-        categories = [primary.get("term")] + [c for c in categories if c != primary.get("term")]
+    categories = [term for c in entry.findall("atom:category", NS) if (term := c.get("term"))]
+    if primary is not None and (first := primary.get("term")):
+        categories = [first] + [c for c in categories if c != first]
     authors = [clean_text(a.findtext("atom:name", "", NS)) for a in entry.findall("atom:author", NS)]
     return PaperRecord(
         arxiv_id=arxiv_id,

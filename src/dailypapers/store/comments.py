@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
 from dailypapers.store.schema import comments, papers, users
 
 
@@ -70,7 +70,7 @@ def comments_for_paper(conn: sa.Connection, paper_id: int) -> list[dict]:
 
 def count_live(conn: sa.Connection, paper_id: int) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(comments)
-                        .where(comments.c.paper_id == paper_id, comments.c.deleted_at.is_(None))).scalar()
+                        .where(comments.c.paper_id == paper_id, comments.c.deleted_at.is_(None))).scalar_one()
 
 
 def thread_version(conn: sa.Connection, paper_id: int) -> str:

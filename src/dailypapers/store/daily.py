@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 
 from dailypapers.records import DailyEntryRecord
-from dailypapers.store.schema import daily_entries, papers
+from dailypapers.store.schema import daily_entries
 
 _ENTRY_FIELDS = ("day", "submitted_at", "submitter_name", "submitter_username", "source", "comment")
 
@@ -57,20 +56,6 @@ def upsert_daily_entries(
     if updates:
         conn.execute(daily_entries.update().where(daily_entries.c.paper_id == sa.bindparam("_pid")), updates)
     return result
-
-
-def papers_on_day(conn: sa.Connection, day: date, include_hidden: bool = False) -> list[dict]:
-    """Papers featured on `day`, most upvoted first (imported counts until community votes exist)."""
-    q = (
-        sa.select(papers, daily_entries.c.day, daily_entries.c.submitted_at, daily_entries.c.submitter_name,
-                  daily_entries.c.submitter_username, daily_entries.c.source.label("entry_source"))
-        .join(daily_entries, daily_entries.c.paper_id == papers.c.id)
-        .where(daily_entries.c.day == day)
-        .order_by(papers.c.imported_upvotes.desc(), daily_entries.c.submitted_at.desc(), papers.c.arxiv_id)
-    )
-    if not include_hidden:
-        q = q.where(papers.c.hidden.is_(False))
-    return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def daily_entry_for(conn: sa.Connection, paper_id: int) -> dict | None:

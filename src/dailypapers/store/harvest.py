@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
+from dailypapers.processes import process_alive as _process_alive
 from dailypapers.store.schema import arxiv_announcements, daily_entries, harvest_checkpoints, harvest_runs, papers
 
 STALE_AFTER = timedelta(minutes=30)  # a running sync that has not written for this long is presumed dead
@@ -44,17 +45,6 @@ def all_checkpoints(conn: sa.Connection) -> list[dict]:
 
 # --- runs ---
 
-def _process_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
 
 def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     """Record a new running sync, after retiring runs that died; refuses while another one is alive."""
@@ -75,7 +65,7 @@ def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     result = conn.execute(harvest_runs.insert().values(
         trigger=trigger, backfill=backfill, status="running", started_at=now, heartbeat_at=now, host=host,
         pid=os.getpid()))
-    return result.inserted_primary_key[0]
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def update_run(conn: sa.Connection, run_id: int, **values) -> None:
@@ -135,9 +125,8 @@ def record_announcements(conn: sa.Connection, rows: Iterable[AnnouncementRow], p
     if not rows:
         return 0
     ids = {paper_ids[r.arxiv_id] for r in rows}
-    have = set(conn.execute(sa.select(arxiv_announcements.c.paper_id, arxiv_announcements.c.day)
-                            .where(arxiv_announcements.c.paper_id.in_(ids))).all())
-    have = {tuple(r) for r in have}
+    have = {tuple(r) for r in conn.execute(sa.select(arxiv_announcements.c.paper_id, arxiv_announcements.c.day)
+                                           .where(arxiv_announcements.c.paper_id.in_(ids)))}
     inserts, seen = [], set()
     for r in rows:
         key = (paper_ids[r.arxiv_id], r.day)
@@ -169,7 +158,3 @@ def new_on_arxiv(conn: sa.Connection, day: date, types: tuple[str, ...] = ("new"
     if limit:
         q = q.limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
-
-
-def latest_announcement_day(conn: sa.Connection) -> date | None:
-    return conn.execute(sa.select(sa.func.max(arxiv_announcements.c.day))).scalar()

@@ -22,7 +22,8 @@ _ENTRY_COLS = (
     daily_entries.c.source.label("entry_source"),
     daily_entries.c.comment.label("entry_comment"),
 )
-_VOTES = papers.c.imported_upvotes + papers.c.vote_count
+# A paper's upvotes: those imported from Hugging Face plus this hub's own (ranking.paper_votes in Python).
+TOTAL_UPVOTES = papers.c.imported_upvotes + papers.c.vote_count
 # What ranking needs, without the abstracts.
 _SCORING_COLS = (papers.c.id, papers.c.arxiv_id, papers.c.imported_upvotes, papers.c.vote_count,
                  papers.c.imported_comments, papers.c.comment_count, daily_entries.c.submitted_at)
@@ -91,7 +92,7 @@ def list_entries(conn: sa.Connection, flt: ListFilter, sort: str = "upvotes", li
     `with_total=False` skips the count (total is then -1) where a reader does not show it."""
     order = {
         # Tie-break on the entry id (not the arXiv id) so SQLite can walk ix_daily_entries_submitted_at.
-        "upvotes": (_VOTES.desc(), daily_entries.c.submitted_at.desc(), daily_entries.c.id.desc()),
+        "upvotes": (TOTAL_UPVOTES.desc(), daily_entries.c.submitted_at.desc(), daily_entries.c.id.desc()),
         "newest": (daily_entries.c.submitted_at.desc(), daily_entries.c.id.desc()),
     }[sort]
     q = _filtered(_joined(papers, *_ENTRY_COLS), flt, include_hidden).order_by(*order).limit(limit).offset(offset)

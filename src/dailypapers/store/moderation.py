@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
 from dailypapers.store.schema import moderation_log, papers
 
 

@@ -10,13 +10,13 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from dailypapers import gist
 from dailypapers.authors import authors_index
+from dailypapers.clock import utcnow  # other modules still import it from here
 from dailypapers.records import PaperRecord
 from dailypapers.store.schema import paper_categories, papers
 
@@ -36,10 +36,6 @@ class UpsertResult:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def content_hash(row: dict) -> str:
@@ -230,6 +226,11 @@ def _binder(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any] | No
     return None
 
 
+def _bound(column: sa.Column, dialect: sa.Dialect, value: Any) -> Any:
+    binder = _binder(column, dialect)
+    return value if binder is None else binder(value)
+
+
 class NewPaperRows:
     """Builds a paper's SQLite row as if it were new: no database needed, so the reader process can do it."""
 
@@ -275,7 +276,7 @@ def upsert_prepared(conn: sa.Connection, prepared: Sequence[PreparedPaper],
     slow = _present_ids(conn, arxiv_ids)
     if len(set(arxiv_ids)) != len(arxiv_ids):  # a paper twice in one batch is merged in order by upsert_papers
         slow |= {a for a, n in Counter(arxiv_ids).items() if n > 1}
-    result, ids = UpsertResult(), {}
+    result, ids = UpsertResult(), dict[str, int]()
     if slow:
         result, ids = upsert_papers(conn, [pickle.loads(p[2]) for p in prepared if p[0] in slow], gists=gists)
     fresh = [p for p in prepared if p[0] not in slow] if slow else prepared
@@ -294,8 +295,8 @@ def _present_ids(conn: sa.Connection, arxiv_ids: list[str]) -> set[str]:
 
 
 def _insert_fresh(conn: sa.Connection, fresh: Sequence[PreparedPaper]) -> dict[str, int]:
-    stamp = _binder(papers.c.created_at, conn.dialect)(utcnow())
-    tail = (stamp, stamp, _binder(papers.c.hidden, conn.dialect)(False))
+    stamp = _bound(papers.c.created_at, conn.dialect, utcnow())
+    tail = (stamp, stamp, _bound(papers.c.hidden, conn.dialect, False))
     lo = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM papers").scalar_one()
     conn.exec_driver_sql(
         f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})",
@@ -339,7 +340,7 @@ def _ids_for(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:
 
 
 def _write_categories(conn: sa.Connection, ids: dict[str, int], inserts: list[dict], updates: list[dict]) -> None:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ins in inserts:
         cats = ins["categories"].split()
         pid = ids[ins["arxiv_id"]]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
 from dailypapers.store.schema import api_tokens, password_resets, sessions, users
 
 # Refresh `last_seen_at` at most this often, so reading pages does not write on every request.
@@ -60,7 +60,8 @@ def delete_user_sessions(conn: sa.Connection, user_id: int, keep_secret: str | N
 
 
 def count_user_sessions(conn: sa.Connection, user_id: int) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(sessions).where(sessions.c.user_id == user_id)).scalar()
+    return conn.execute(
+        sa.select(sa.func.count()).select_from(sessions).where(sessions.c.user_id == user_id)).scalar_one()
 
 
 def purge_expired_sessions(conn: sa.Connection) -> int:

@@ -27,7 +27,7 @@ def submissions_since(conn: sa.Connection, user_id: int, since: datetime) -> int
         sa.select(sa.func.count()).select_from(daily_entries)
         .where(daily_entries.c.user_id == user_id, daily_entries.c.source == "submission",
                daily_entries.c.submitted_at >= since)
-    ).scalar()
+    ).scalar_one()
 
 
 def set_entry_user(conn: sa.Connection, paper_id: int, user_id: int) -> None:

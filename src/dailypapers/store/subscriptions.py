@@ -56,7 +56,7 @@ def subscribe(conn: sa.Connection, email: str, frequency: str, topics: list[dict
     if row is None:
         values = {"email": email, "name": name, "user_id": user_id, "frequency": frequency, "topics": topics,
                   "status": PENDING, "token": new_token(), "created_at": now, "confirm_sent_at": now}
-        new_id = conn.execute(subscribers.insert().values(**values)).inserted_primary_key[0]
+        new_id = conn.execute(subscribers.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
         return {"id": new_id, **values}, True
     if row["status"] in (CONFIRMED, SUPPRESSED):
         return row, False
@@ -64,7 +64,7 @@ def subscribe(conn: sa.Connection, email: str, frequency: str, topics: list[dict
     # flood someone's inbox.
     recent = row["status"] == PENDING and row["confirm_sent_at"] and now - row["confirm_sent_at"] < \
         CONFIRM_RESEND_INTERVAL
-    changes = {"frequency": frequency, "topics": topics, "status": PENDING, "unsubscribed_at": None}
+    changes: dict[str, Any] = {"frequency": frequency, "topics": topics, "status": PENDING, "unsubscribed_at": None}
     if user_id is not None:
         changes["user_id"] = user_id
     if not recent:

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
+from dailypapers.roles import checked_role
 from dailypapers.store.schema import users
 
-ROLES = ("member", "moderator", "admin")
 _PUBLIC = (users.c.id, users.c.username, users.c.display_name, users.c.email, users.c.role, users.c.created_at,
            users.c.suspended_at, users.c.password_changed_at, users.c.last_login_at)
 
@@ -24,8 +24,7 @@ class DuplicateUser(ValueError):
 
 def create_user(conn: sa.Connection, username: str, email: str | None, password_hash: str | None,
                 role: str = "member", display_name: str | None = None) -> int:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    checked_role(role)
     email = email.strip().lower() if email else None
     if conn.execute(sa.select(users.c.id).where(sa.func.lower(users.c.username) == username.lower())).first():
         raise DuplicateUser("username")
@@ -70,9 +69,7 @@ def set_password(conn: sa.Connection, user_id: int, password_hash: str) -> None:
 
 
 def set_role(conn: sa.Connection, user_id: int, role: str) -> None:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-    conn.execute(users.update().where(users.c.id == user_id).values(role=role))
+    conn.execute(users.update().where(users.c.id == user_id).values(role=checked_role(role)))
 
 
 def set_suspended(conn: sa.Connection, user_id: int, suspended: bool) -> None:

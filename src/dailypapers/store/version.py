@@ -9,6 +9,7 @@ Read the token before reading the data it stands for.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,7 +20,7 @@ class DataVersion:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._lock = threading.Lock()
-        self._raw = None
+        self._raw: Any = None  # a DB-API connection
 
     def current(self) -> str:
         if self.db.dialect == "sqlite":

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dailypapers.store.papers import utcnow
+from dailypapers.clock import utcnow
+from dailypapers.store.listing import TOTAL_UPVOTES
 from dailypapers.store.schema import papers, votes
 
 
@@ -46,11 +47,11 @@ def voted_paper_ids(conn: sa.Connection, user_id: int, paper_ids: Sequence[int] 
     return set(conn.execute(q).scalars())
 
 
+def vote_totals(conn: sa.Connection, paper_id: int) -> tuple[int, int]:
+    """(this hub's votes, all upvotes) of one paper."""
+    own, total = conn.execute(sa.select(papers.c.vote_count, TOTAL_UPVOTES).where(papers.c.id == paper_id)).one()
+    return own, total
+
+
 def count_votes(conn: sa.Connection, paper_id: int) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(votes).where(votes.c.paper_id == paper_id)).scalar()
-
-
-def recount(conn: sa.Connection) -> int:
-    """Repair every `vote_count` from the rows (for operators after manual edits); returns papers changed."""
-    actual = sa.select(sa.func.count()).select_from(votes).where(votes.c.paper_id == papers.c.id).scalar_subquery()
-    return conn.execute(papers.update().where(papers.c.vote_count != actual).values(vote_count=actual)).rowcount
+    return conn.execute(sa.select(sa.func.count()).select_from(votes).where(votes.c.paper_id == paper_id)).scalar_one()

@@ -8,6 +8,7 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from dailypapers.ids import abs_url, pdf_url
+from dailypapers.ranking import paper_votes
 
 NS = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 forbids; arXiv text occasionally carries them and they would make the feed unparsable.
@@ -65,7 +66,6 @@ def feed_xml(*, feed_id: str, title: str, self_url: str, html_url: str, rows: li
             _el(_el(entry, "author"), "name", "unknown")
         for cat in (row.get("categories") or "").split():
             _el(entry, "category", term=cat)
-        votes = (row.get("imported_upvotes") or 0) + (row.get("vote_count") or 0)
-        _el(entry, "summary", f"{votes} upvotes. {row.get('ai_summary') or row.get('tldr') or ''}".strip())
+        _el(entry, "summary", f"{paper_votes(row)} upvotes. {row.get('ai_summary') or row.get('tldr') or ''}".strip())
         _el(entry, "content", row.get("abstract") or "", type="text")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")).encode("utf-8")

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from dailypapers.community.ratelimit import RateLimited, check_settings
+from dailypapers.roles import ROLES, checked_role, has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import votes as vote_store
@@ -28,7 +29,7 @@ from dailypapers.web.deps import get_db, get_settings
 
 SESSION_COOKIE = "dp_session"
 CSRF_COOKIE = "dp_csrf"
-ROLE_RANK = {"member": 0, "moderator": 1, "admin": 2}
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}  # for callers that compare ranks
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -125,12 +126,11 @@ def require_user(request: Request) -> dict:
 
 def require_role(role: str):
     """Dependency factory: the user when their role ranks at least `role`, else 401/redirect or 403."""
-    if role not in ROLE_RANK:
-        raise ValueError(f"unknown role {role!r}")
+    checked_role(role)
 
     def dependency(request: Request) -> dict:
         user = require_user(request)
-        if ROLE_RANK.get(user["role"], -1) < ROLE_RANK[role]:
+        if not has_role(user["role"], role):
             raise HTTPException(403, f"this needs the {role} role")
         return user
 
@@ -156,7 +156,8 @@ async def csrf_protect(request: Request) -> None:
         return  # no ambient credentials to abuse: the endpoint's own auth answers (401)
     sent = request.headers.get("x-csrf-token")
     if not sent and "form" in request.headers.get("content-type", ""):
-        sent = (await request.form()).get("csrf_token")
+        field = (await request.form()).get("csrf_token")
+        sent = field if isinstance(field, str) else None
     user = current_user(request)
     expected = user["csrf_token"] if user is not None else request.cookies.get(CSRF_COOKIE)
     if not sent or not expected or not hmac.compare_digest(str(sent), str(expected)):
@@ -253,7 +254,3 @@ def _path_of(url: str) -> str:
 
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def json_error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"detail": message}, status_code=status, headers=headers)

@@ -6,13 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from fastapi import HTTPException
-
+from dailypapers.search import MODES, SearchPage, search_papers
+from dailypapers.search import SORTS as SEARCH_SORTS
 from dailypapers.store.db import Database
 from dailypapers.web.periods import BadParameter, parse_day
-
-MODES = ("hybrid", "keyword", "semantic")
-SEARCH_SORTS = ("relevance", "newest", "upvotes")
 
 
 @dataclass
@@ -40,12 +37,8 @@ def check_choice(param: str, value: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def run_search(db: Database, params: SearchParams, limit: int, offset: int):
-    """The search feature's `SearchPage` for these parameters; 503 when the search feature is not installed."""
-    try:
-        from dailypapers.search import search_papers
-    except ImportError:
-        raise HTTPException(503, "Search is not available on this server.") from None
+def run_search(db: Database, params: SearchParams, limit: int, offset: int) -> SearchPage:
+    """The search feature's `SearchPage` for these parameters."""
     check_choice("mode", params.mode, MODES)
     check_choice("sort", params.sort, SEARCH_SORTS)
     since, until = params.dates()

@@ -50,10 +50,6 @@ def render_html(request: Request, template: str, context: dict, fingerprint: str
     return conditional(request, fingerprint, render, HTML, status_code, max_age_s)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 # Trending scores are computed at "now" rounded down to this many seconds, so a trending page is the same for
 # everyone within one bucket and can be cached until the bucket ends.
 TRENDING_BUCKET_S = 600

@@ -28,10 +28,10 @@ def _pgvector_available(bind) -> bool:
 def upgrade() -> None:
     bind = op.get_bind()
     postgres = bind.dialect.name == "postgresql"
-    vector_type = sa.LargeBinary
+    vector_type: type[sa.LargeBinary] | None = sa.LargeBinary
     if postgres and _pgvector_available(bind):
         vector_type = None  # added below with raw DDL: SQLAlchemy has no pgvector type without another package
-    columns = [
+    columns: list[sa.schema.SchemaItem] = [
         sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("model", sa.String(200), nullable=False),
         # Increases with every write: an in-process index catches up by reading rows above the last seq it saw.

@@ -56,10 +56,10 @@ def daily_papers(
             flt = listing.ListFilter(category=category or None, submitter=submitter or None)
         page, scores = ranked_page(conn, flt, "trending" if sort == "trending" else "newest", limit, p * limit,
                                    with_total=False)
-    scores = scores or [None] * len(page.rows)
+    row_scores: list[float | None] = list(scores) if scores else [None] * len(page.rows)
     return conditional(
         request, page.fingerprint(),
-        lambda: _dumps([daily_item(r, settings.base_url, s) for r, s in zip(page.rows, scores, strict=True)]),
+        lambda: _dumps([daily_item(r, settings.base_url, s) for r, s in zip(page.rows, row_scores, strict=True)]),
         JSON, max_age_s=trending_now()[1] if sort == "trending" else None)
 
 

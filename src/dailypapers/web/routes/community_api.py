@@ -118,7 +118,9 @@ def _post_comment(request: Request, paper_id: str, data: dict):
     except comment_logic.CommentError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     with db.connect() as conn:
-        return _comment_json(comment_store.get_comment(conn, cid))
+        comment = comment_store.get_comment(conn, cid)
+    assert comment is not None  # posted just above; comments are tombstoned, never deleted
+    return _comment_json(comment)
 
 
 @router.patch("/comments/{comment_id}")

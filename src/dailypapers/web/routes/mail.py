@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from dailypapers.config import Settings
 from dailypapers.mail.addresses import (
@@ -178,7 +178,7 @@ def manage(request: Request, token: str, frequency: str = Form("daily"), topics:
                  form={"frequency": freq, "topics": format_topics(topic_list)})
 
 
-def _preview_response(request: Request, sub: dict, day: str | None) -> HTMLResponse:
+def _preview_response(request: Request, sub: dict, day: str | None) -> Response:
     try:
         when = date.fromisoformat(day) if day else None
     except ValueError:
@@ -254,7 +254,7 @@ def _admin_allowed(request: Request, token: str | None) -> bool:
     if user is not None and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK["admin"]:
         return True
     secret = get_settings(request).mail_admin_token
-    return bool(secret and token) and hmac.compare_digest(token.encode(), secret.encode())
+    return bool(secret and token and hmac.compare_digest(token.encode(), secret.encode()))
 
 
 @router.get("/admin/mail", response_class=HTMLResponse)
@@ -263,7 +263,7 @@ def admin_page(request: Request, token: str | None = Query(None), page: int = Qu
         return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
     per_page = 100
     with get_db(request).connect() as conn:
-        ctx = {"periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
+        ctx: dict = {"periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
                "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
                "page": page, "per_page": per_page, "token": token}
     return _page(request, "mail/admin.html", nav="admin", **{**ctx, "token": token or ""})

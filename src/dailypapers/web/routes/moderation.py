@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from dailypapers.community import comments as comment_logic
 from dailypapers.community import moderation
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
+from dailypapers.roles import ROLES
 from dailypapers.store import moderation as mod_store
 from dailypapers.store import users as user_store
 from dailypapers.web.auth import csrf_protect, require_role
@@ -71,8 +72,8 @@ def delete_comment(request: Request, comment_id: int, reason: str = Form(""),
 @router.post("/moderation/users/role", dependencies=[Depends(csrf_protect)])
 def set_role(request: Request, username: str = Form(""), role: str = Form(""), reason: str = Form(""),
              user: dict = Depends(require_role("admin"))):
-    if role not in user_store.ROLES:
-        raise HTTPException(400, f"form field 'role': one of {', '.join(user_store.ROLES)}, got {role!r}")
+    if role not in ROLES:
+        raise HTTPException(400, f"form field 'role': one of {', '.join(ROLES)}, got {role!r}")
     with get_db(request).write() as conn:
         target = user_store.find_by_username(conn, username)
         if target is None:
