@@ -34,8 +34,23 @@ test: install-test browser
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install-test
-	$(BIN)/python bench/import_bench.py
+# Every bench/*_bench.py, each printing its figures beside a baseline measured in the same run. The search and web
+# benches read the shared 80k-paper corpus with its search vectors, prepared once in $(BENCH_DB) (import + index).
+SHARED_DATA ?= ../shared/data
+BENCH_DB ?= bench/out/corpus.db
+BENCH_URL = sqlite:///$(abspath $(BENCH_DB))
+
+bench: install-test $(BENCH_DB)
+	@set -e; for b in bench/*_bench.py; do echo "== $$b"; case $$b in \
+	  */search_bench.py) $(BIN)/python $$b --database-url $(BENCH_URL);; \
+	  */web_bench.py) $(BIN)/python $$b --db $(BENCH_URL);; \
+	  *) $(BIN)/python $$b;; esac; done
+
+$(BENCH_DB):
+	mkdir -p $(dir $(BENCH_DB))
+	DAILYPAPERS_DATABASE_URL=$(BENCH_URL) $(BIN)/dailypapers import $(SHARED_DATA)/arxiv_2025_2026.jsonl.gz \
+	  $(SHARED_DATA)/hf_daily_papers.jsonl.gz
+	DAILYPAPERS_DATABASE_URL=$(BENCH_URL) $(BIN)/dailypapers index
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache test-artifacts

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from dailypapers.config import ARXIV_MIN_SPACING_S as MIN_SPACING_S
 from dailypapers.config import Settings
-from dailypapers.sources.http import MIN_SPACING_S
 from dailypapers.sources.oai_pmh import parse_list_records
 from dailypapers.sources.rss import parse_feed
 from dailypapers.store.db import Database

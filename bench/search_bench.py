@@ -93,7 +93,7 @@ def main() -> None:
         bm25 = state(db).keyword_index.snapshot
         print(f"keyword index build (in-memory BM25): {time.perf_counter() - start:.2f} s, "
               f"+{rss_mb() - before:.0f} MiB RSS, {bm25.size} papers, {len(bm25.terms)} terms, "
-              f"{sum(len(seg.doc) for seg in bm25.segments)} postings")
+              f"{bm25.postings} postings (stems and unstemmed forms)")
 
     queries = [q.query for f in ("dev_queries.jsonl", "dev_paraphrase.jsonl")
                for q in load_queries(SHARED / "eval" / f)]
@@ -156,14 +156,12 @@ def synthetic(db: Database, embedder, queries: list[str], n: int) -> None:
     start = time.perf_counter()
     index = Bm25Index.build(docs())
     print(f"synthetic {n} papers: keyword index built in {time.perf_counter() - start:.1f} s, "
-          f"+{rss_mb() - before:.0f} MiB RSS ({sum(len(seg.doc) for seg in index.segments)} postings)")
+          f"+{rss_mb() - before:.0f} MiB RSS ({index.postings} postings)")
     before = rss_mb()
     start = time.perf_counter()
-    vectors = NumpyIndex("synthetic")
-    vectors.matrix = np.random.default_rng(0).standard_normal((n, embedder.dim), dtype=np.float32)
-    vectors.matrix /= np.linalg.norm(vectors.matrix, axis=1, keepdims=True)
-    vectors.ids = np.arange(1, n + 1, dtype=np.int64)
-    vectors._pos = {int(i): int(i) - 1 for i in vectors.ids}
+    matrix = np.random.default_rng(0).standard_normal((n, embedder.dim), dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    vectors = NumpyIndex.from_arrays("synthetic", np.arange(1, n + 1, dtype=np.int64), matrix)
     print(f"synthetic {n} vectors: built in {time.perf_counter() - start:.1f} s, +{rss_mb() - before:.0f} MiB")
     lat = timed(lambda t: index.top(parse_query(t).content_words, 100), queries)
     print(f"synthetic {n}: keyword top-100 (in-memory BM25):   {pct(lat)}")

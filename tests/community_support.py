@@ -56,6 +56,20 @@ def form_csrf(client, path: str = "/account") -> str:
     return csrf_from(client.get(path).text)
 
 
+def verification_link(message) -> str:
+    """The /account/email/verify/… path in a verification mail."""
+    body = message.get_body(("plain",)).get_content() if message.is_multipart() else message.get_content()
+    m = re.search(r"https?://[^/\s]+(/account/email/verify/\S+)", body)
+    assert m, f"no verification link in: {body!r}"
+    return m.group(1)
+
+
+def use_verification_link(client, path: str):
+    """Open the mailed link and press its button (what the address's owner does)."""
+    page = client.get(path)
+    return client.post(path, data={"csrf_token": csrf_from(page.text)})
+
+
 @pytest.fixture
 def app(settings, db):
     return create_app(settings, db=db)

@@ -112,7 +112,7 @@ def test_vote_rate_limit_429_and_lower_for_new_accounts(settings, db):
         r = c.post("/api/papers/2611.00107/upvote", headers={"Authorization": f"Bearer {new}"})
         assert r.status_code == 200  # a new account gets 4 // 4 = 1 vote per minute
         r = c.post("/api/papers/2611.00106/upvote", headers={"Authorization": f"Bearer {new}"})
-        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1 and "per account" in r.json()["detail"]
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1 and "per account" in r.json()["error"]
 
 
 def test_fifty_threads_one_user_one_vote_and_fifty_users_fifty_votes(db):

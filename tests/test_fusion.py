@@ -36,3 +36,26 @@ def test_rrf_is_kept_for_comparison():
     ranked = fusion.rrf([(1, 9.0), (2, 8.0)], [(2, 0.9), (3, 0.8)], k=60)
     assert ranked[0] == (2, pytest.approx(1 / 62 + 1 / 61))
     assert [pid for pid, _ in ranked] == [2, 1, 3]
+
+
+def test_a_semantic_candidate_the_keywords_missed_joins_the_ranking():
+    """Issue 16, item 2: keyword top k ∪ semantic top k; a semantic-only candidate has BM25 0 but can win on cosine."""
+    keyword = [(1, 10.0), (2, 9.0)]
+    semantic = [(3, 0.90), (1, 0.30)]
+    dense = {1: 0.30, 2: 0.20, 3: 0.90}
+    fused = dict(fusion.fuse(keyword, semantic, dense))
+    assert set(fused) == {1, 2, 3}
+    assert fused[3] == pytest.approx(0.7 * 0.90)  # 0.63 > paper 1's 0.3 + 0.21 = 0.51
+    assert [pid for pid, _ in fusion.fuse(keyword, semantic, dense)] == [3, 1, 2]
+
+
+def test_z_scaling_puts_both_signals_on_one_scale():
+    params = fusion.FusionParams(scaling="z", dense_weight=0.5)
+    keyword = [(1, 30.0), (2, 10.0), (3, 20.0)]
+    dense = {1: 0.1, 2: 0.5, 3: 0.3}
+    fused = dict(fusion.fuse(keyword, [], dense, params))
+    # z(BM25) = (1.2247, -1.2247, 0), z(cos) = (-1.2247, 1.2247, 0): each pair cancels at w = 0.5
+    assert fused == {1: pytest.approx(0.0, abs=1e-9), 2: pytest.approx(0.0, abs=1e-9), 3: pytest.approx(0.0)}
+    # a candidate without a vector yet gets the candidates' mean cosine (z = 0), not the lowest
+    fused = dict(fusion.fuse(keyword, [], {1: 0.1, 2: 0.5}, params))
+    assert fused[3] == pytest.approx(0.0)

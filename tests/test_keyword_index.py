@@ -1,6 +1,6 @@
-"""The in-memory BM25 index (search/bm25.py, search/keyword_index.py): it must rank exactly as SQLite FTS5's bm25()
-does, and stay in step with the papers table (new, rewritten, deleted, hidden papers) without ever answering from
-stale text. SQLite only: PostgreSQL ranks inside the database."""
+"""The in-memory BM25 index (search/bm25.py, search/keyword_index.py): without its exact-form bonus it must rank
+exactly as SQLite FTS5's bm25() does, and stay in step with the papers table (new, rewritten, deleted, hidden
+papers) without ever answering from stale text. SQLite only: PostgreSQL ranks inside the database."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def _memory(db, words: list[str], limit: int, excluded: list[str] | None = None)
     with db.connect() as conn:
         index = KeywordIndex(db)
         index.build_now()
-        return index.current(conn).top(words, limit, excluded or [])
+        return index.current(conn).top(words, limit, excluded or [], exact_weight=0)
 
 
 def _same(a, b) -> None:
@@ -133,7 +133,7 @@ def test_catches_up_with_new_rewritten_and_deleted_papers(corpus_db):
             # Scores stay within 1% of FTS5's on the changed table (the average length is fixed at the last full
             # build and a removed paper still counts in document frequencies until the next one).
             fts = dict(_fts(corpus_db, bm25.words(text), 500))
-            memory = snapshot.top(bm25.words(text), 500)
+            memory = snapshot.top(bm25.words(text), 500, exact_weight=0)
             assert {pid for pid, _ in memory} == set(fts)
             assert [s for _, s in memory] == pytest.approx([fts[pid] for pid, _ in memory], rel=0.01)
 

@@ -26,7 +26,8 @@ def test_day_page_sorts_navigates_and_advertises_its_feed(client):
     assert 'rel="next" href="/papers/date/2025-01-10"' in r.text
     assert '<link rel="alternate" type="application/atom+xml"' in r.text
     assert "https://github.com/example/eleven" in r.text and "Sub 11" in r.text
-    assert 'action="/papers/2501.00012/upvote"' in r.text  # upvote form works without JavaScript
+    # A visitor's upvote button is a plain form to the login page, which leads back to the paper.
+    assert 'action="/login"' in r.text and 'name="next" value="/papers/2501.00012"' in r.text
     assert "2501.00010" not in r.text
 
 

@@ -11,13 +11,21 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from dailypapers.cli.serve_cmd import uvicorn_config
+from dailypapers.config import Settings
+
 
 @contextmanager
-def running(app: FastAPI) -> Iterator[str]:
+def running(app: FastAPI, settings: Settings | None = None) -> Iterator[str]:
+    """Serve `app`; with `settings`, configured exactly as `dailypapers serve` runs it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    if settings is not None:
+        config = uvicorn_config(app, settings.replace(log_level="WARNING"), "127.0.0.1", port)
+    else:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

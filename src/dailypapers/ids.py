@@ -49,3 +49,23 @@ def abs_url(arxiv_id: str) -> str:
 
 def pdf_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+# arXiv's taxonomy (arxiv.org/category_taxonomy): archives whose categories are `archive.SUBJECT`, and archives that
+# are categories by themselves. Anything else in a paper's category list (MSC "68T10,", ACM "I.2.6;", stray words)
+# is a classification code, not an arXiv category.
+_SUBJECT_ARCHIVES = ("cs", "math", "stat", "eess", "econ", "q-bio", "q-fin", "physics", "astro-ph", "cond-mat", "nlin")
+_SOLO_ARCHIVES = ("hep-th", "hep-ph", "hep-ex", "hep-lat", "gr-qc", "quant-ph", "math-ph", "nucl-th", "nucl-ex",
+                  "astro-ph", "cond-mat")
+_CATEGORY_RE = re.compile(rf"^(?:(?:{'|'.join(map(re.escape, _SUBJECT_ARCHIVES))})\.[A-Za-z][A-Za-z-]{{1,15}}"
+                          rf"|{'|'.join(map(re.escape, _SOLO_ARCHIVES))})$")
+
+
+def is_arxiv_category(text: str) -> bool:
+    """Whether `text` is an arXiv taxonomy id such as `cs.CL`, `physics.optics` or `hep-th`."""
+    return bool(_CATEGORY_RE.match(text or ""))
+
+
+def arxiv_categories(text: str | None) -> list[str]:
+    """The arXiv categories of a paper's space-separated category field, in order, codes of other schemes left out."""
+    return [c for c in (text or "").split() if is_arxiv_category(c)]

@@ -1,4 +1,5 @@
-"""Code repository and project page links found in free text (abstracts, comments)."""
+"""Code repository and project page links: found in free text (abstracts, comments), and checked wherever they come
+from (`http_url`), since a page renders them as links."""
 
 from __future__ import annotations
 
@@ -7,6 +8,25 @@ import re
 _URL_RE = re.compile(r"https?://[^\s<>\"'{}|\\^`\]\[()]+", re.I)
 _CODE_HOSTS = ("github.com", "gitlab.com")
 _TRAILING = ".,;:!?)]}'\""
+_UNSAFE_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def http_url(value: object) -> str | None:
+    """`value` when it is an absolute http(s) URL with a host, else None.
+
+    Only these may be stored or rendered as links: imported data can carry `javascript:` or `data:` URLs, and
+    browsers ignore tabs, newlines and leading control characters inside a scheme, so any whitespace or control
+    character refuses the value instead of being stripped."""
+    if not isinstance(value, str) or len(value) > 2000:
+        return None
+    value = value.strip()
+    if not value or _UNSAFE_CHARS.search(value):
+        return None
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return None
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rpartition("@")[2]
+    return value if host and not host.startswith(":") else None
 
 
 def _clean(url: str) -> str:

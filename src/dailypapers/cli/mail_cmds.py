@@ -6,7 +6,6 @@ import csv
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -14,20 +13,13 @@ import click
 from dailypapers.cli.common import AppContext, pass_app
 from dailypapers.clock import utcnow
 from dailypapers.config import ConfigError
-from dailypapers.mail.addresses import (
-    InvalidInput,
-    format_topics,
-    normalize_email,
-    normalize_frequency,
-    parse_topics,
-)
+from dailypapers.mail.addresses import InvalidInput, format_topics, normalize_email
 from dailypapers.mail.backends import MailError, get_backend
 from dailypapers.mail.compose import confirmation_message
 from dailypapers.mail.sender import preview, send_period
+from dailypapers.mail.subscriber_csv import CSV_COLUMNS, UnreadableList, read_subscribers
 from dailypapers.progress import Progress
 from dailypapers.store import subscriptions as sstore
-
-CSV_COLUMNS = ("email", "frequency", "topics")
 
 
 def local_today(timezone: str) -> date:
@@ -53,36 +45,15 @@ def import_subscribers(app: AppContext, csv_file: Path, confirmed: bool) -> None
     receives nothing before confirming. Known addresses get their preferences updated; an unsubscribed or
     suppressed address is never revived. Bad rows are reported with their line and skipped (exit status 1)."""
     try:
-        handle = csv_file.open(newline="", encoding="utf-8-sig")
+        with csv_file.open(newline="", encoding="utf-8-sig") as handle:
+            listed = read_subscribers(handle)
     except OSError as exc:
         raise click.ClickException(f"{csv_file}: {exc.strerror}") from None
-    rows: list[dict[str, Any]] = []
-    errors, seen = 0, set()
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in ("email",) if c not in (reader.fieldnames or [])]
-        if missing:
-            raise click.ClickException(f"{csv_file}: line 1: missing column(s) {', '.join(missing)} "
-                                       f"(expected {', '.join(CSV_COLUMNS)})")
-        try:
-            for record in reader:
-                where = f"{csv_file}: line {reader.line_num}"
-                try:
-                    email = normalize_email(record.get("email") or "")
-                    row = {"email": email, "frequency": normalize_frequency(record.get("frequency") or None),
-                           "topics": parse_topics(record.get("topics"))}
-                except InvalidInput as exc:
-                    click.echo(f"{where}: {exc}", err=True)
-                    errors += 1
-                    continue
-                if email in seen:
-                    click.echo(f"{where}: email: {email} appears twice; the first row is kept", err=True)
-                    errors += 1
-                    continue
-                seen.add(email)
-                rows.append(row)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise click.ClickException(f"{csv_file}: line {reader.line_num}: {exc}") from None
+    except UnreadableList as exc:
+        raise click.ClickException(f"{csv_file}: {exc}") from None
+    for problem in listed.problems:
+        click.echo(f"{csv_file}: {problem}", err=True)
+    rows, errors = listed.rows, len(listed.problems)
     settings = app.settings
     db = app.database()
     with db.write() as conn:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from dailypapers.cli.common import AppContext, pass_app
+from dailypapers.config import Settings
 
 
 @click.command("serve")
@@ -26,8 +29,18 @@ def serve(app: AppContext, host: str | None, port: int | None) -> None:
     settings = app.settings
     db = app.database()
     web = create_app(settings, db=db, background_sync=True)
-    uvicorn.run(web, host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower(),
-                proxy_headers=True)
+    uvicorn.Server(uvicorn_config(web, settings, host or settings.host, port or settings.port)).run()
+
+
+def uvicorn_config(web: Any, settings: Settings, host: str, port: int) -> Any:
+    """How `serve` runs uvicorn (tests start their real servers the same way).
+
+    proxy_headers=False: the app applies X-Forwarded-* itself, from `trusted_proxies` only (web/security.py);
+    uvicorn's own would trust 127.0.0.1 whatever the setting says and rewrite the client before the app looks.
+    """
+    import uvicorn
+
+    return uvicorn.Config(web, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=False)
 
 
 COMMANDS = [serve]

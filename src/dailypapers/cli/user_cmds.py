@@ -7,9 +7,8 @@ import sys
 import click
 
 from dailypapers.cli.common import AppContext, pass_app
-from dailypapers.community import accounts
+from dailypapers.community import accounts, moderation
 from dailypapers.roles import ROLES
-from dailypapers.store import sessions as session_store
 from dailypapers.store import users as user_store
 
 
@@ -46,11 +45,10 @@ def create(app: AppContext, email: str, username: str | None, role: str, passwor
 @pass_app
 def set_role(app: AppContext, username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""
-    with app.database().write() as conn:
-        user = user_store.find_by_username(conn, username)
-        if user is None:
-            raise click.ClickException(f"no user {username!r}")
-        user_store.set_role(conn, user["id"], role)
+    try:
+        moderation.set_role(app.database(), None, username, role)
+    except moderation.ModerationError as exc:
+        raise click.ClickException(exc.message) from None
     click.echo(f"{username} is now {role}")
 
 
@@ -69,14 +67,14 @@ def list_users(app: AppContext) -> None:
 @click.option("--undo", is_flag=True, help="Lift the suspension instead.")
 @pass_app
 def suspend(app: AppContext, username: str, undo: bool) -> None:
-    """Suspend USERNAME (ends their sessions; they cannot log in or use API tokens)."""
+    """Suspend USERNAME (ends their sessions and revokes their API tokens; they cannot log in)."""
     with app.database().write() as conn:
         user = user_store.find_by_username(conn, username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
         user_store.set_suspended(conn, user["id"], not undo)
         if not undo:
-            session_store.delete_user_sessions(conn, user["id"])
+            moderation.end_access(conn, user["id"])
     click.echo(f"{username} {'restored' if undo else 'suspended'}")
 
 

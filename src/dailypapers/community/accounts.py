@@ -14,6 +14,7 @@ from datetime import timedelta
 from dailypapers.community import passwords
 from dailypapers.community.mailer import send_mail
 from dailypapers.config import Settings
+from dailypapers.errors import DomainError
 from dailypapers.mail.addresses import InvalidInput, normalize_email
 from dailypapers.store import sessions as session_store
 from dailypapers.store import users as user_store
@@ -24,12 +25,11 @@ TOKEN_PREFIX = "dp_"
 log = logging.getLogger(__name__)
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A request about an account that cannot be honoured; `field` names the form field at fault."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
+        super().__init__(400, message, field)
 
 
 @dataclass
@@ -86,6 +86,14 @@ def authenticate(db: Database, identifier: str, password: str) -> dict | None:
     return user
 
 
+def login_key(db: Database, identifier: str) -> str:
+    """What login attempts are counted under: the account (its username and its email are one key), or for
+    unknown accounts the identifier as normalized (so guessing at them is limited the same way)."""
+    with db.connect() as conn:
+        user = user_store.find_by_login(conn, identifier or "")
+    return f"user:{user['id']}" if user is not None else f"name:{(identifier or '').strip().lower()[:150]}"
+
+
 def start_session(db: Database, settings: Settings, user_id: int, old_secret: str | None = None,
                   ip: str | None = None, user_agent: str | None = None) -> NewSession:
     """A fresh session id (never the one the browser came with: no session fixation)."""
@@ -111,7 +119,8 @@ def end_all_sessions(db: Database, user_id: int) -> int:
 
 def change_password(db: Database, settings: Settings, user: dict, current: str, new: str,
                     ip: str | None = None, user_agent: str | None = None) -> NewSession:
-    """Change the password, end every session of the user, and return a new one for this browser."""
+    """Change the password, end every session and API token of the user, and return a new session for this
+    browser."""
     with db.connect() as conn:
         row = user_store.find_by_login(conn, user["username"])
     if row is None or not passwords.verify_password(row["password_hash"], current):
@@ -129,6 +138,7 @@ def _set_password(db: Database, user: dict, new: str) -> None:
     with db.write() as conn:
         user_store.set_password(conn, user["id"], hashed)
         session_store.delete_user_sessions(conn, user["id"])
+        session_store.revoke_user_api_tokens(conn, user["id"])  # a stolen token must not outlive the password
 
 
 def request_password_reset(db: Database, settings: Settings, email: str) -> str | None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dailypapers.community.sanitize import MAX_COMMENT_CHARS, render_comment
+from dailypapers.errors import DomainError
 from dailypapers.roles import has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
 from dailypapers.store.db import Database
 
 
-class CommentError(ValueError):
+class CommentError(DomainError):
     def __init__(self, status: int, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.status, self.field, self.message = status, field, message
+        super().__init__(status, message, field)
 
 
 def _body(text: str) -> tuple[str, str]:

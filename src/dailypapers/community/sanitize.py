@@ -13,7 +13,11 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "del", "s", "code", "pre", "blockquot
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+# Bare http(s) URLs become links (linkify-it-py); "example.com" without a scheme stays text.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_md.enable("linkify").disable("image")
+if _md.linkify is not None:  # set by the "linkify" option when linkify-it-py is installed (a dependency)
+    _md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
 
 
 def clean_html(html: str) -> str:

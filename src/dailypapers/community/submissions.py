@@ -18,8 +18,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from dailypapers.config import Settings
+from dailypapers.errors import DomainError
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.records import DailyEntryRecord, PaperRecord
+from dailypapers.sources import arxiv_api
 from dailypapers.store import daily as daily_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store
@@ -30,10 +32,12 @@ log = logging.getLogger(__name__)
 MAX_COMMENT = 500
 
 
-class SubmissionRefused(ValueError):
+class SubmissionRefused(DomainError):
+    """A submission a rule refuses; `rule` names it (module docstring) for programs."""
+
     def __init__(self, rule: str, message: str) -> None:
-        super().__init__(f"{message} (rule: {rule})")
-        self.rule, self.message = rule, message
+        super().__init__(422, message, details={"rule": rule})
+        self.rule = rule
 
 
 @dataclass
@@ -45,16 +49,10 @@ class Submitted:
 
 
 def fetch_from_arxiv(arxiv_id: str, settings: Settings) -> PaperRecord | None:
-    """Metadata from the arXiv API client of the harvesting feature; None when it is absent or finds nothing."""
-    try:
-        from dailypapers.sources import arxiv_api  # type: ignore[attr-defined]  # the harvesting feature
-    except ImportError:
-        raise SubmissionRefused("metadata", f"arXiv:{arxiv_id} is not in this hub yet and this installation "
-                                            "cannot fetch papers from arXiv; ask an admin to import it") from None
-    unknown = getattr(arxiv_api, "UnknownArxivIds", ())
+    """Metadata from the arXiv API; None when it finds nothing."""
     try:
         return arxiv_api.fetch_papers([arxiv_id], settings).get(arxiv_id)
-    except unknown:
+    except arxiv_api.UnknownArxivIds:
         raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}") from None
     except Exception as exc:  # network trouble must not become a 500
         log.warning("arXiv lookup of %s failed: %s", arxiv_id, exc)
@@ -92,7 +90,18 @@ def _check_quota(conn: sa.Connection, settings: Settings, user: dict, now: datet
                                            f"{settings.submissions_per_day} per day")
 
 
-def submit(db: Database, settings: Settings, user: dict, paper_text: str, comment: str | None = None) -> Submitted:
+@dataclass
+class Prepared:
+    """A submission that passed every check that needs no arXiv look-up; `paper` is None when it needs one."""
+
+    arxiv_id: str
+    comment: str | None
+    paper: dict | None
+    at: datetime
+
+
+def prepare(db: Database, settings: Settings, user: dict, paper_text: str, comment: str | None = None) -> Prepared:
+    """Parse and check what can be checked locally, before any network call or write."""
     try:
         arxiv_id, _version = parse_arxiv_id(paper_text or "")
     except InvalidArxivId as exc:
@@ -103,24 +112,28 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
     now = utcnow()
     with db.connect() as conn:
         paper = sub_store.paper_by_arxiv_id(conn, arxiv_id)
-        if paper is not None:  # refuse early, before any network call or write
+        if paper is not None:
             _check_rules(conn, settings, user, arxiv_id, paper["published_at"], paper["hidden"], paper["id"], now)
         else:
             _check_quota(conn, settings, user, now)
-    record = None
-    if paper is None:
-        record = fetch_from_arxiv(arxiv_id, settings)
-        if record is None:
-            raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}")
+    return Prepared(arxiv_id, comment, paper, now)
+
+
+def complete(db: Database, settings: Settings, user: dict, prepared: Prepared,
+             record: PaperRecord | None = None) -> Submitted:
+    """Store the submission: `record` is arXiv's metadata when the hub did not have the paper."""
+    arxiv_id, paper, now = prepared.arxiv_id, prepared.paper, prepared.at
+    if paper is None and record is None:
+        raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}")
     entry = DailyEntryRecord(arxiv_id=arxiv_id, day=datetime.now(UTC).date(), submitted_at=now,
                              submitter_name=user.get("display_name") or user["username"],
-                             submitter_username=user["username"], source="submission", comment=comment)
+                             submitter_username=user["username"], source="submission", comment=prepared.comment)
     try:
         with db.write() as conn:
-            if record is not None:
+            if paper is None:
+                assert record is not None  # refused above otherwise
                 _result, ids = paper_store.upsert_papers(conn, [record])
             else:
-                assert paper is not None  # no arXiv record is fetched for a paper the hub has
                 ids = {arxiv_id: paper["id"]}
             sub_store.lock_user(conn, user["id"])
             fresh = sub_store.paper_by_arxiv_id(conn, arxiv_id, lock=True)
@@ -132,3 +145,11 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
     except sa.exc.IntegrityError:  # PostgreSQL: a concurrent submission of the same paper committed first
         raise SubmissionRefused("already_listed", f"arXiv:{arxiv_id} is already on a daily list") from None
     return Submitted(arxiv_id, ids[arxiv_id], entry.day.isoformat(), fresh["title"])
+
+
+def submit(db: Database, settings: Settings, user: dict, paper_text: str, comment: str | None = None) -> Submitted:
+    """Check, look the paper up on arXiv when needed (blocking: the web app waits on it only briefly, see
+    `dailypapers.community.arxiv_lookups`), and store."""
+    prepared = prepare(db, settings, user, paper_text, comment)
+    record = fetch_from_arxiv(prepared.arxiv_id, settings) if prepared.paper is None else None
+    return complete(db, settings, user, prepared, record)

@@ -8,7 +8,7 @@ from typing import Any
 
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.ingest.records import ParsedItem
-from dailypapers.links import extract_links
+from dailypapers.links import extract_links, http_url
 from dailypapers.records import DailyEntryRecord, PaperRecord, clean_text, split_authors
 
 EXPORT_TYPE = "dailypapers.paper"
@@ -205,8 +205,8 @@ def parse_hf(obj: dict) -> ParsedItem:
     keywords = p.get("ai_keywords")
     if keywords is not None and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)):
         raise RecordError("field 'paper.ai_keywords' must be a list of strings")
-    code_url = p.get("githubRepo") or None
-    project_url = p.get("projectPage") or None
+    code_url = http_url(p.get("githubRepo"))  # anything but http(s) is dropped, never rendered as a link
+    project_url = http_url(p.get("projectPage"))
     guessed: set[str] = set()
     if not code_url or not project_url:
         found_code, found_project = extract_links(abstract)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import email_validator
 
+from dailypapers.ids import is_arxiv_category
+
 FREQUENCIES = ("daily", "weekly")
-TOPIC_KINDS = ("query", "category", "author")
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 200
 
-_CATEGORY = re.compile(r"^[A-Za-z-]+(\.[A-Za-z-]+)?$")
 _PREFIXES = {"cat:": "category", "category:": "category", "author:": "author"}
 
 
@@ -33,6 +32,12 @@ def normalize_email(raw: str, field: str = "email") -> str:
         raise InvalidInput(f"{field}: {raw!r} is not a valid email address ({exc})") from None
     local, _, domain = (checked.ascii_email or checked.normalized).rpartition("@")  # ASCII: SMTPUTF8 was refused
     return f"{local.lower()}@{domain}"
+
+
+def mailbox_key(address: str) -> str:
+    """The mailbox a normalized address delivers to, for rate limits: `+tag` sub-addresses are the same inbox."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
 def normalize_frequency(raw: str | None, field: str = "frequency") -> str:
@@ -63,7 +68,7 @@ def parse_topics(text: str | None, field: str = "topics") -> list[dict[str, str]
             raise InvalidInput(f"{field}: {part!r} has nothing after the prefix")
         if len(value) > MAX_TOPIC_LENGTH:
             raise InvalidInput(f"{field}: {value[:30]!r}… is longer than {MAX_TOPIC_LENGTH} characters")
-        if kind == "category" and not _CATEGORY.match(value):
+        if kind == "category" and not is_arxiv_category(value):
             raise InvalidInput(f"{field}: {value!r} is not an arXiv category such as cs.CL")
         topic = {"kind": kind, "value": value}
         if topic not in topics:

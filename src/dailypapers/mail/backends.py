@@ -24,13 +24,11 @@ from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Protocol
 
-from dailypapers.config import ConfigError, Settings
+from dailypapers.config import Settings, SmtpSecurity
 from dailypapers.mail.wire import PrebuiltMessage
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("smtp", "file", "console", "memory")
-SECURITY = ("starttls", "tls", "none")
 
 
 class MailError(Exception):
@@ -132,9 +130,7 @@ class SMTPBackend:
 
     def __init__(self, host: str, port: int = 587, security: str = "starttls", username: str = "",
                  password: str = "", timeout: float = 30.0) -> None:
-        if security not in SECURITY:
-            raise ConfigError(f"setting 'smtp_security' must be one of {', '.join(SECURITY)}, got {security!r}")
-        self.host, self.port, self.security = host, port, security
+        self.host, self.port, self.security = host, port, SmtpSecurity(security)
         self.username, self.password, self.timeout = username, password, timeout
         self._conn: smtplib.SMTP | None = None
         self._lock = threading.Lock()
@@ -196,20 +192,16 @@ class SMTPBackend:
 
 
 def backend_name(settings: Settings) -> str:
-    name = (settings.mail_backend or ("smtp" if settings.smtp_host else "file")).strip().lower()
-    if name not in BACKENDS:
-        raise ConfigError(f"setting 'mail_backend' must be one of {', '.join(BACKENDS)} or empty, got {name!r}")
-    return name
+    """`mail_backend`, or when it is empty: smtp with an `smtp_host`, else file."""
+    return settings.mail_backend or ("smtp" if settings.smtp_host else "file")
 
 
 def get_backend(settings: Settings) -> MailBackend:
     """The backend the settings ask for (see the module docstring for the default)."""
     name = backend_name(settings)
     if name == "smtp":
-        if not settings.smtp_host:
-            raise ConfigError("setting 'mail_backend' is 'smtp' but 'smtp_host' is empty")
-        return SMTPBackend(settings.smtp_host, settings.smtp_port, settings.smtp_security.strip().lower(),
-                           settings.smtp_username, settings.smtp_password, settings.smtp_timeout_s)
+        return SMTPBackend(settings.smtp_host, settings.smtp_port, settings.smtp_security,
+                           settings.smtp_username, settings.smtp_password.get_secret_value(), settings.smtp_timeout_s)
     if name == "file":
         return FileBackend(settings.mail_file_dir)
     if name == "console":

@@ -16,10 +16,8 @@ import sqlalchemy as sa
 
 from dailypapers.ranking import rank_trending
 from dailypapers.search import search_papers
-from dailypapers.store import listing
+from dailypapers.store import digest_papers, listing
 from dailypapers.store.db import Database
-from dailypapers.store.listing import TOTAL_UPVOTES
-from dailypapers.store.schema import daily_entries, papers
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +46,8 @@ def period_for(kind: str, day: date) -> Period:
 
 
 def _paper_rows(conn: sa.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
-    if not ids:
-        return {}
-    query = sa.select(papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.authors, papers.c.abstract,
-                      papers.c.primary_category, papers.c.published_at,
-                      TOTAL_UPVOTES.label("upvotes")).where(
-        papers.c.id.in_(ids), papers.c.hidden.is_(False))
     out = {}
-    for r in conn.execute(query).mappings():
+    for r in digest_papers.visible_papers(conn, ids):
         names = [a.get("name", "") if isinstance(a, dict) else str(a) for a in (r["authors"] or [])]
         authors = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         abstract = " ".join((r["abstract"] or "").split())
@@ -90,8 +82,7 @@ class DigestContent:
             flt = listing.ListFilter(listing.Period(self.period.start.date(), self.period.end.date()))
             rows = listing.scoring_rows(conn, flt)
             if not rows:
-                latest = conn.execute(sa.select(sa.func.max(daily_entries.c.day)).where(
-                    daily_entries.c.day < self.period.end.date())).scalar()
+                latest = digest_papers.latest_listed_day_before(conn, self.period.end.date())
                 if latest is not None:
                     rows = listing.scoring_rows(conn, listing.ListFilter(listing.Period.day(latest)))
         ids, _ = rank_trending(rows, self.period.end)

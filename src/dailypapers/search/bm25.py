@@ -1,8 +1,11 @@
 """BM25 over papers' title, abstract and authors, held in memory as term-major postings (numpy arrays).
 
 The scoring is FTS5's bm25() (same tokenizer: Unicode words, accents folded, Porter stems; same column weights and
-k1/b), so switching between this index and the FTS5 query never changes what a query means. What it changes is the
-cost: FTS5 evaluates bm25() row by row for every paper containing any query word (100-300 ms for an OR query of
+k1/b), so switching between this index and the FTS5 query never changes what a query matches, plus an exact-form
+bonus that FTS5 cannot give: the same BM25 over the unstemmed word forms, weighted EXACT_WEIGHT. Porter folds
+"regularization" into "regular" and "generalization" into "general"; stemming finds more papers, and the bonus makes
+a paper with the query's own word forms outrank one that matches only through a conflated stem. What it changes is
+the cost: FTS5 evaluates bm25() row by row for every paper containing any query word (100-300 ms for an OR query of
 common words over 80k papers on 2 cores), while here one query is a few vectorised adds over the query terms'
 posting lists.
 
@@ -13,15 +16,13 @@ An index is a read-only snapshot; `Bm25Index.with_changes` returns a new one wit
 from __future__ import annotations
 
 import math
-import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import Stemmer
 
+from dailypapers.search.tokens import stems, words
 from dailypapers.store.search import SQLITE_WEIGHTS
 
 # bm25() defaults of SQLite FTS5 (k1 = 1.2, b = 0.75) and its idf floor for words in over half the papers.
@@ -29,48 +30,19 @@ K1 = 1.2
 B = 0.75
 IDF_FLOOR = 1e-6
 COLUMN_WEIGHTS = SQLITE_WEIGHTS  # title, abstract, authors: the FTS5 query's own
-
-_WORD_RE = re.compile(r"[^\W_]+")
-
-
-_ASCII_WORDS = str.maketrans({c: (chr(c + 32) if 65 <= c <= 90 else (chr(c) if chr(c).isalnum() else " "))
-                              for c in range(128)})
-
-
-def words(text: str) -> list[str]:
-    """Lower-case Unicode words (letters and digits), accents folded: the unstemmed tokens of `text`."""
-    if text.isascii():  # nearly every paper: translate + split runs about twice as fast as the regex
-        return text.translate(_ASCII_WORDS).split()
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _WORD_RE.findall(text.lower())
-
-
-_LOCAL = threading.local()
-
-
-def stems(forms: list[str]) -> list[str]:
-    """Porter stems of lower-case, accent-folded word forms (one stemmer per thread: they are not thread-safe)."""
-    stemmer = getattr(_LOCAL, "stemmer", None)
-    if stemmer is None:
-        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("porter")
-    return stemmer.stemWords(forms)
-
-
-def fold(word: str) -> str:
-    """A word lower-cased with accents removed, as `words` returns it."""
-    word = word.lower()
-    if word.isascii():
-        return word
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+# Share of the unstemmed-form BM25 added to the stemmed one (tuned on the dev files, bench/RESULTS.md).
+EXACT_WEIGHT = 0.5
 
 
 class Terms:
     """Word forms to term ids: each distinct form is Porter-stemmed once (FTS5's `porter unicode61
-    remove_diacritics 2`), so indexing costs one dictionary look-up per word. Only grows; shared by snapshots."""
+    remove_diacritics 2`), so indexing costs one dictionary look-up per word; each form also gets an id of its own
+    (`exact`) for the exact-form bonus. Only grows; shared by snapshots."""
 
     def __init__(self) -> None:
         self.forms: dict[str, int] = {}
         self.by_stem: dict[str, int] = {}
+        self.exact: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -88,8 +60,14 @@ class Terms:
                         tid = self.by_stem[stem] = len(self.by_stem)
                     if tid is not None:
                         self.forms[form] = tid
-        found = list(map(self.forms.get, forms))
-        return found if add else [t for t in found if t is not None]
+                        self.exact[form] = len(self.exact)
+        if add:  # every form is known now
+            return list(map(self.forms.__getitem__, forms))
+        return [t for t in map(self.forms.get, forms) if t is not None]
+
+    def exact_ids(self, forms: list[str]) -> list[int]:
+        """Form ids of those `forms` seen so far (call `ids` first to add new ones)."""
+        return [f for f in map(self.exact.get, forms) if f is not None]
 
 
 @dataclass(frozen=True)
@@ -116,14 +94,26 @@ class _Segment:
 
 
 @dataclass
-class _Batch:
-    """Raw postings of a run of documents, before saturation (which needs the average length)."""
+class _Raw:
+    """Postings of a run of documents before saturation (which needs the average length), (position, term) order."""
 
-    paper_ids: list[int]
-    lengths: np.ndarray
     term: np.ndarray
     pos: np.ndarray
     tf: np.ndarray
+
+
+@dataclass
+class _Batch:
+    paper_ids: list[int]
+    lengths: np.ndarray
+    stems: _Raw
+    forms: _Raw  # the same postings by unstemmed form
+
+
+def _count(local: np.ndarray, ids: np.ndarray, weights: np.ndarray, width: int, first: int) -> _Raw:
+    keys, inverse = np.unique(local * width + ids, return_inverse=True)  # sorted by (doc, term)
+    tf = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys)).astype(np.float32)
+    return _Raw((keys % width).astype(np.int32), (keys // width + first).astype(np.int32), tf)
 
 
 def _analyse(terms: Terms, docs: Sequence[Document], first: int) -> _Batch:
@@ -135,26 +125,49 @@ def _analyse(terms: Terms, docs: Sequence[Document], first: int) -> _Batch:
             forms.extend(found)
             counts.append(len(found))
     tids = np.asarray(terms.ids(forms), dtype=np.int64)
+    fids = np.asarray(terms.exact_ids(forms), dtype=np.int64)
     per_column = np.asarray(counts, dtype=np.int64)
     weights = np.repeat(np.tile(np.asarray(COLUMN_WEIGHTS, dtype=np.float32), len(docs)), per_column)
     lengths = per_column.reshape(-1, 3).sum(axis=1)
     local = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    width = max(len(terms), 1)
-    keys, inverse = np.unique(local * width + tids, return_inverse=True)  # sorted by (doc, term)
-    tf = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys)).astype(np.float32)
-    return _Batch([d.paper_id for d in docs], lengths.astype(np.float32), (keys % width).astype(np.int32),
-                  (keys // width + first).astype(np.int32), tf)
+    return _Batch([d.paper_id for d in docs], lengths.astype(np.float32),
+                  _count(local, tids, weights, max(len(terms), 1), first),
+                  _count(local, fids, weights, max(len(terms.exact), 1), first))
 
 
-def _segment(batches: list[_Batch], lengths: np.ndarray, avg_length: float, vocab_size: int) -> _Segment:
-    term = np.concatenate([b.term for b in batches])
-    pos = np.concatenate([b.pos for b in batches])
-    tf = np.concatenate([b.tf for b in batches])
+def _segment(raws: list[_Raw], lengths: np.ndarray, avg_length: float, vocab_size: int) -> _Segment:
+    term = np.concatenate([r.term for r in raws])
+    pos = np.concatenate([r.pos for r in raws])
+    tf = np.concatenate([r.tf for r in raws])
     tf = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[pos] / avg_length))
     order = np.argsort(term, kind="stable")  # batches are in (position, term) order: this makes (term, position)
     ptr = np.zeros(vocab_size + 1, dtype=np.int64)
     np.cumsum(np.bincount(term, minlength=vocab_size), out=ptr[1:])
     return _Segment(ptr, pos[order], tf[order])
+
+
+class _Field:
+    """One vocabulary's postings across segments (stems, or unstemmed forms) and its document frequencies."""
+
+    __slots__ = ("segments", "doc_freq")
+
+    def __init__(self, segments: tuple[_Segment, ...], doc_freq: np.ndarray) -> None:
+        self.segments, self.doc_freq = segments, doc_freq
+
+    def added(self, segment: _Segment, vocab_size: int) -> _Field:
+        doc_freq = np.zeros(vocab_size, dtype=np.int64)
+        doc_freq[: len(self.doc_freq)] = self.doc_freq
+        doc_freq += np.diff(segment.ptr)
+        return _Field((*self.segments, segment), doc_freq)
+
+    def postings(self, tid: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(positions, saturated frequencies) of term `tid`, one pair per segment holding it."""
+        if tid >= len(self.doc_freq):  # a term added to the shared vocabulary after this snapshot
+            return
+        for seg in self.segments:
+            a, b = seg.span(tid)
+            if a < b:
+                yield seg.doc[a:b], seg.tf[a:b]
 
 
 class Bm25Index:
@@ -164,16 +177,25 @@ class Bm25Index:
     CHUNK = 2048
 
     def __init__(self, terms: Terms, paper_ids: np.ndarray, lengths: np.ndarray, alive: np.ndarray,
-                 segments: tuple[_Segment, ...], doc_freq: np.ndarray, avg_length: float,
-                 position: dict[int, int]) -> None:
+                 stems: _Field, forms: _Field, avg_length: float, position: dict[int, int]) -> None:
         self.terms = terms
         self.paper_ids = paper_ids
         self.lengths = lengths
         self.alive = alive
-        self.segments = segments
-        self.doc_freq = doc_freq
+        self.stems = stems
+        self.forms = forms
         self.avg_length = avg_length
         self.position = position
+
+    @property
+    def segments(self) -> tuple[_Segment, ...]:
+        """The stem postings' segments (one per full build or catch-up)."""
+        return self.stems.segments
+
+    @property
+    def postings(self) -> int:
+        """Postings held, stems and unstemmed forms together (for figures)."""
+        return sum(len(seg.doc) for field in (self.stems, self.forms) for seg in field.segments)
 
     @property
     def size(self) -> int:
@@ -186,8 +208,8 @@ class Bm25Index:
 
     @classmethod
     def empty(cls) -> Bm25Index:
-        return cls(Terms(), np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool), (),
-                   np.zeros(0, np.int64), 0.0, {})
+        none = _Field((), np.zeros(0, np.int64))
+        return cls(Terms(), np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool), none, none, 0.0, {})
 
     @classmethod
     def build(cls, docs: Iterable[Document]) -> Bm25Index:
@@ -218,7 +240,7 @@ class Bm25Index:
         if chunk:
             flush()
         if not batches:
-            return Bm25Index(self.terms, self.paper_ids, self.lengths, alive, self.segments, self.doc_freq,
+            return Bm25Index(self.terms, self.paper_ids, self.lengths, alive, self.stems, self.forms,
                              self.avg_length, position)
         new_ids = [pid for b in batches for pid in b.paper_ids]
         paper_ids = np.concatenate([self.paper_ids, np.asarray(new_ids, dtype=np.int64)])
@@ -232,48 +254,46 @@ class Bm25Index:
         # The average length is fixed at the first build: later papers barely move it, and keeping it fixed keeps
         # every segment's saturated frequencies comparable.
         avg = self.avg_length or float(lengths.mean()) or 1.0
-        vocab_size = len(self.terms)
-        segment = _segment(batches, lengths, avg, vocab_size)
-        doc_freq = np.zeros(vocab_size, dtype=np.int64)
-        doc_freq[: len(self.doc_freq)] = self.doc_freq
-        doc_freq += np.diff(segment.ptr)
-        return Bm25Index(self.terms, paper_ids, lengths, alive, (*self.segments, segment), doc_freq, avg, position)
+        n_stems, n_forms = len(self.terms), len(self.terms.exact)
+        stems = self.stems.added(_segment([b.stems for b in batches], lengths, avg, n_stems), n_stems)
+        forms = self.forms.added(_segment([b.forms for b in batches], lengths, avg, n_forms), n_forms)
+        return Bm25Index(self.terms, paper_ids, lengths, alive, stems, forms, avg, position)
 
-    def _idf(self, tid: int) -> float:
+    def _idf(self, field: _Field, tid: int) -> float:
         n = max(self.size, 1)
-        df = int(self.doc_freq[tid])
+        df = int(field.doc_freq[tid])
         idf = math.log((n - df + 0.5) / (df + 0.5))
         return idf if idf > 0 else IDF_FLOOR
 
-    def _postings(self, tid: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(positions, saturated frequencies) of term `tid`, one pair per segment holding it."""
-        if tid >= len(self.doc_freq):  # a term added to the shared vocabulary after this snapshot
-            return
-        for seg in self.segments:
-            a, b = seg.span(tid)
-            if a < b:
-                yield seg.doc[a:b], seg.tf[a:b]
-
-    def scores(self, words: Sequence[str], excluded: Sequence[str] = ()) -> np.ndarray:
-        """BM25 of every position for the OR of `words` (each occurrence counts, as each OR-ed word does in an FTS5
-        query); 0 where none matches, where a word of `excluded` occurs, and at dead positions."""
-        out = np.zeros(len(self.paper_ids), dtype=np.float32)
-        for tid in self.terms.ids(list(words), add=False):
-            postings = list(self._postings(tid))
-            idf = np.float32(self._idf(tid)) if postings else 0
+    def _add(self, out: np.ndarray, field: _Field, tids: list[int], weight: float) -> None:
+        for tid in tids:
+            postings = list(field.postings(tid))
+            idf = np.float32(weight * self._idf(field, tid)) if postings else 0
             for docs, tf in postings:
                 out[docs] += idf * tf
+
+    def scores(self, words: Sequence[str], excluded: Sequence[str] = (),
+               exact_weight: float | None = None) -> np.ndarray:
+        """BM25 of every position for the OR of `words` (each occurrence counts, as each OR-ed word does in an FTS5
+        query) plus `exact_weight` (default EXACT_WEIGHT) times the BM25 of their unstemmed forms; 0 where none matches,
+        where a word of `excluded` occurs, and at dead positions."""
+        exact_weight = EXACT_WEIGHT if exact_weight is None else exact_weight
+        out = np.zeros(len(self.paper_ids), dtype=np.float32)
+        self._add(out, self.stems, self.terms.ids(list(words), add=False), 1.0)
+        if exact_weight:
+            self._add(out, self.forms, self.terms.exact_ids(list(words)), exact_weight)
         for tid in self.terms.ids(list(excluded), add=False):
-            for docs, _tf in self._postings(tid):
+            for docs, _tf in self.stems.postings(tid):
                 out[docs] = 0
         out[~self.alive] = 0
         return out
 
-    def top(self, words: Sequence[str], k: int, excluded: Sequence[str] = ()) -> list[tuple[int, float]]:
+    def top(self, words: Sequence[str], k: int, excluded: Sequence[str] = (),
+            exact_weight: float | None = None) -> list[tuple[int, float]]:
         """The best `k` (paper id, score) for the OR of `words`, best first, ties by paper id."""
         if k <= 0 or not len(self.paper_ids):
             return []
-        scores = self.scores(words, excluded)
+        scores = self.scores(words, excluded, exact_weight)
         hits = np.flatnonzero(scores)
         if len(hits) > k:
             hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]

@@ -19,6 +19,8 @@ from typing import Protocol
 
 import numpy as np
 
+from dailypapers.search.onnx_graph import streamlined
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_MODEL = "minilm-int8"
 
@@ -59,7 +61,7 @@ class OnnxEmbedder:
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(streamlined(model_file), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()
         self.dim = int(self.embed(["dimension probe"]).shape[1])

@@ -250,20 +250,23 @@ def _semantic(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.
 
 def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
             limit: int) -> list[tuple[int, float]]:
-    """Keyword candidates re-ranked by a mix of their BM25 and their cosine with the query; when the keyword branch
-    finds fewer than `limit` papers, the nearest semantic neighbours fill the rest (so a query sharing no word with
-    any paper still finds something)."""
+    """The best `keyword_depth` keyword candidates and the `semantic_depth` nearest semantic neighbours, together
+    re-ranked by a mix of BM25 and cosine with the query (so a paper the keywords rank low can still come first
+    when its meaning matches); below them the rest of the keyword list, then further semantic neighbours (so a
+    query sharing no word with any paper still finds something)."""
     params = fusion.DEFAULT
     keyword = _keyword(db, conn, q, filters, max(limit, params.keyword_depth))
     vector = _query_vector(db, q)
     semantic: list[tuple[int, float]] = []
-    if len(keyword) < limit and not q.phrases:
-        semantic = _nearest(db, conn, vector, filters, max(limit, params.semantic_depth))
-    head = keyword[: params.keyword_depth]  # the re-ranking was tuned on this many candidates
-    fused = fusion.fuse(head, [], _dense_scores(db, conn, vector, [pid for pid, _ in head]), params,
-                        weight=fusion.dense_weight(q.text, params))
+    wanted = max(params.semantic_depth, limit if len(keyword) < limit else 0)
+    if wanted and not q.phrases:  # a quoted phrase is a hard requirement: the keyword list holds every match
+        semantic = _nearest(db, conn, vector, filters, wanted)
+    head, near = keyword[: params.keyword_depth], semantic[: params.semantic_depth]
+    dense = dict(near)
+    dense.update(_dense_scores(db, conn, vector, [pid for pid, _ in head if pid not in dense]))
+    fused = fusion.fuse(head, near, dense, params, weight=fusion.dense_weight(q.text, params))
     seen = {pid for pid, _ in fused}
-    rest = list(dict.fromkeys([pid for pid, _ in keyword[params.keyword_depth :]]
+    rest = list(dict.fromkeys([pid for pid, _ in keyword[params.keyword_depth :] if pid not in seen]
                               + [pid for pid, _ in semantic if pid not in seen]))
     floor = min((s for _, s in fused), default=0.0)
     # Below the re-ranked head, in keyword order then semantic order; scores keep falling so sorts stay stable.

@@ -17,12 +17,16 @@ class FusionParams:
     # Tuned on the dev query files with 256-token document vectors (bench/RESULTS.md): 0.7 of cosine over the best 20
     # keyword candidates gave paraphrase R@1 0.806 / MRR@10 0.852 (0.6: 0.788; 0.8: 0.794) with summary R@1 0.995.
     keyword_depth: int = 20
-    semantic_depth: int = 50
+    # Nearest semantic neighbours added to the candidates (the union of issue 16). 0: none, they only fill in when
+    # the keywords find less than a page. The union measured no better on the dev files (bench/RESULTS.md, "Search,
+    # round three") and costs a scan of every vector per query, so it is off by default.
+    semantic_depth: int = 0
     dense_weight: float = 0.7  # linear: share of the cosine in the mix
     # A comma-separated list of short terms ("diffusion models, video, 3D") asks for those exact terms: the cosine
     # weighs less there (0.5 keeps such queries' R@1 at BM25's 0.98 on the dev set; 0.7 gave 0.9725).
     list_dense_weight: float = 0.5
     rrf_k: int = 60
+    scaling: str = "max"  # linear: "max" (BM25 / best BM25, cosine as is) or "z" (both as z-scores over candidates)
 
 
 DEFAULT = FusionParams()
@@ -47,12 +51,32 @@ def dense_weight(text: str, params: FusionParams = DEFAULT) -> float:
     return params.list_dense_weight if is_keyword_list(text) else params.dense_weight
 
 
+def _z(scores: dict[int, float]) -> dict[int, float]:
+    if not scores:
+        return {}
+    values = list(scores.values())
+    mean = sum(values) / len(values)
+    std = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5 or 1.0
+    return {pid: (v - mean) / std for pid, v in scores.items()}
+
+
 def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], dense: dict[int, float],
          params: FusionParams = DEFAULT, weight: float | None = None) -> list[tuple[int, float]]:
+    """Every paper of `keyword` ∪ `semantic` scored (1 - w) · BM25 + w · cosine (`dense`), each scaled over the
+    candidates: by the best BM25 (cosine as is) or, with scaling "z", both as z-scores. A semantic-only candidate's
+    BM25 is 0 (the keyword list did not return it); a candidate without a vector (not embedded yet) gets no cosine
+    share under "max" and the candidates' mean under "z"."""
     if params.method == "rrf":
         return rrf(keyword[: params.keyword_depth], semantic[: params.semantic_depth], params.rrf_k)
-    best = max((s for _, s in keyword), default=0.0)
-    bm25 = {pid: (s / best if best > 0 else 0.0) for pid, s in keyword}
+    candidates = {pid for pid, _ in keyword} | {pid for pid, _ in semantic}
+    raw = dict(keyword)
+    bm25 = {pid: raw.get(pid, 0.0) for pid in candidates}
+    cosine = {pid: dense[pid] for pid in candidates if pid in dense}
+    if params.scaling == "z":
+        bm25, cosine = _z(bm25), _z(cosine)
+    else:
+        best = max(bm25.values(), default=0.0)
+        bm25 = {pid: (s / best if best > 0 else 0.0) for pid, s in bm25.items()}
     w = params.dense_weight if weight is None else weight
-    scores = {pid: (1 - w) * bm25.get(pid, 0.0) + w * dense.get(pid, 0.0) for pid in {*bm25, *dense}}
+    scores = {pid: (1 - w) * bm25[pid] + w * cosine.get(pid, 0.0) for pid in candidates}
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))

@@ -1,9 +1,8 @@
 """The one tokenizer of keyword search: what a word is, how it is folded and stemmed.
 
 The same as SQLite FTS5's `porter unicode61 remove_diacritics 2`: Unicode words (letters and digits), lower case,
-accents folded, Porter stems. The query parser and the highlighter use it, so the highlighted words are exactly those
-that matched. (search/bm25.py still holds the copy this was taken from, while the search issue reworks that file;
-its `words`/`stems`/`fold` block becomes `from dailypapers.search.tokens import fold, stems, words`.)"""
+accents folded, Porter stems. The query parser, the highlighter and the in-memory BM25 index (search/bm25.py) use
+it, so the highlighted words are exactly those that matched."""
 
 from __future__ import annotations
 

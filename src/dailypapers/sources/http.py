@@ -19,11 +19,10 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from dailypapers import __version__
-from dailypapers.config import ConfigError, Settings
+from dailypapers.config import Settings
 
 log = logging.getLogger(__name__)
 
-MIN_SPACING_S = 3.0  # arXiv's terms: no more than one request every three seconds
 MAX_BACKOFF_S = 300.0
 MAX_RETRY_AFTER_S = 900.0
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -99,11 +98,6 @@ class PoliteClient:
     """
 
     def __init__(self, settings: Settings, gate: Gate | None = None, transport: httpx.BaseTransport | None = None):
-        if settings.arxiv_request_spacing_s < MIN_SPACING_S:
-            raise ConfigError(
-                f"setting 'arxiv_request_spacing_s' must be at least {MIN_SPACING_S:g} seconds (arXiv's terms of "
-                f"use), got {settings.arxiv_request_spacing_s:g}"
-            )
         self.settings = settings
         self.gate = gate or _GATE
         self.spacing = float(settings.arxiv_request_spacing_s)

@@ -25,7 +25,10 @@ def add_comment(conn: sa.Connection, paper_id: int, user_id: int, body_md: str, 
 
 
 def get_comment(conn: sa.Connection, comment_id: int) -> dict | None:
-    row = conn.execute(sa.select(comments).where(comments.c.id == comment_id)).mappings().first()
+    """One comment with its author's username and display name (as `comments_for_paper` gives them)."""
+    q = (sa.select(comments, users.c.username, users.c.display_name)
+         .outerjoin(users, users.c.id == comments.c.user_id).where(comments.c.id == comment_id))
+    row = conn.execute(q).mappings().first()
     return dict(row) if row else None
 
 

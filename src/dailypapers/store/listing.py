@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from dailypapers.ids import is_arxiv_category
 from dailypapers.store.schema import daily_entries, paper_categories, papers
 
 SORTS = ("upvotes", "newest", "trending")
@@ -143,19 +144,20 @@ def neighbour_days(conn: sa.Connection, period: Period) -> tuple[date | None, da
 
 
 def category_counts(conn: sa.Connection, flt: ListFilter, limit: int = 30) -> list[tuple[str, int]]:
-    """The most frequent categories among the featured papers of the period (for the filter menu)."""
+    """The most frequent arXiv categories among the featured papers of the period (for the filter menu); MSC/ACM
+    codes that arXiv's category field also carries are left out."""
     q = (
         sa.select(paper_categories.c.category, sa.func.count().label("n"))
         .select_from(paper_categories.join(daily_entries, daily_entries.c.paper_id == paper_categories.c.paper_id))
         .group_by(paper_categories.c.category)
         .order_by(sa.text("n DESC"), paper_categories.c.category)
-        .limit(limit)
+        .limit(limit * 3)  # room for the classification codes dropped below
     )
     if flt.period.start is not None:
         q = q.where(daily_entries.c.day >= flt.period.start)
     if flt.period.end is not None:
         q = q.where(daily_entries.c.day < flt.period.end)
-    return [(c, n) for c, n in conn.execute(q)]
+    return [(c, n) for c, n in conn.execute(q) if is_arxiv_category(c)][:limit]
 
 
 def papers_after_cursor(conn: sa.Connection, cursor: str | None, limit: int) -> list[dict]:

@@ -17,12 +17,14 @@ import sqlalchemy as sa
 from dailypapers import gist
 from dailypapers.authors import authors_index
 from dailypapers.clock import utcnow  # other modules still import it from here
+from dailypapers.links import http_url
 from dailypapers.records import PaperRecord
 from dailypapers.store.schema import paper_categories, papers
 
 # Columns a source may set; their merged values make up the content hash.
 CONTENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PaperRecord) if f.name not in ("arxiv_id", "guessed"))
 _content_values = operator.itemgetter(*CONTENT_FIELDS)  # merge() always returns every content field
+LINK_FIELDS = ("code_url", "project_url")
 _MERGE_ALWAYS = {"imported_upvotes", "imported_comments", "ai_summary", "ai_keywords", "code_url", "project_url"}
 
 
@@ -52,6 +54,8 @@ def merge(existing: dict | None, record: PaperRecord) -> dict:
     sources carry, which always take the latest statement. `None` in a record never erases anything.
     """
     incoming = {name: getattr(record, name) for name in CONTENT_FIELDS}
+    for name in LINK_FIELDS:  # whatever the source, only http(s) links are stored (a bad one erases nothing)
+        incoming[name] = http_url(incoming[name])
     if existing is None:
         merged = dict(incoming)
     else:
@@ -67,6 +71,8 @@ def merge(existing: dict | None, record: PaperRecord) -> dict:
                 merged[name] = value
         if record.version is not None and old_version is not None:
             merged["version"] = max(record.version, old_version)
+    for name in LINK_FIELDS:  # and a bad link stored before this check goes at the next update
+        merged[name] = http_url(merged.get(name))
     merged["title"] = merged.get("title") or ""
     merged["abstract"] = merged.get("abstract") or ""
     merged["authors"] = merged.get("authors") or []
@@ -357,6 +363,10 @@ def _write_categories(conn: sa.Connection, ids: dict[str, int], inserts: list[di
 def get_paper(conn: sa.Connection, arxiv_id: str) -> dict | None:
     row = conn.execute(sa.select(papers).where(papers.c.arxiv_id == arxiv_id)).mappings().first()
     return dict(row) if row else None
+
+
+def arxiv_id_of(conn: sa.Connection, paper_id: int) -> str:
+    return conn.execute(sa.select(papers.c.arxiv_id).where(papers.c.id == paper_id)).scalar_one()
 
 
 def count_papers(conn: sa.Connection) -> int:

@@ -69,6 +69,9 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("suspended_at", sa.DateTime),
+    sa.Column("password_changed_at", sa.DateTime),  # migration 0004
+    sa.Column("last_login_at", sa.DateTime),  # migration 0004
+    sa.Column("email_verified_at", sa.DateTime),  # migration 0010
 )
 
 daily_entries = sa.Table(
@@ -214,9 +217,6 @@ arxiv_announcements = sa.Table(
 )
 
 # --- community (migration 0004) ---------------------------------------------------------------------------------
-users.append_column(sa.Column("password_changed_at", sa.DateTime))
-users.append_column(sa.Column("last_login_at", sa.DateTime))
-
 sessions = sa.Table(
     "sessions",
     metadata,
@@ -324,4 +324,19 @@ author_claims = sa.Table(
     sa.UniqueConstraint("user_id", "paper_id", name="uq_author_claims_user_paper"),
     sa.Index("ix_author_claims_status", "status", "id"),
     sa.Index("ix_author_claims_key", "author_key", "status"),
+)
+
+# --- account email verification (migration 0010) ----------------------------------------------------------------
+# An account proves it owns its address before anything tied to that address (a digest subscription) is its own.
+
+email_verifications = sa.Table(
+    "email_verifications",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),  # the address mailed: a later email change voids the link
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("used_at", sa.DateTime),
+    sa.Index("ix_email_verifications_user_id", "user_id"),
 )

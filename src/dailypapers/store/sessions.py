@@ -32,7 +32,7 @@ def session_user(conn: sa.Connection, secret: str) -> dict | None:
     row = conn.execute(
         sa.select(sessions.c.token_hash, sessions.c.csrf_token, sessions.c.last_seen_at, sessions.c.expires_at,
                   users.c.id, users.c.username, users.c.display_name, users.c.email, users.c.role,
-                  users.c.created_at, users.c.suspended_at)
+                  users.c.created_at, users.c.suspended_at, users.c.email_verified_at)
         .join(users, users.c.id == sessions.c.user_id)
         .where(sessions.c.token_hash == token_hash(secret), sessions.c.expires_at > now,
                users.c.suspended_at.is_(None))
@@ -80,7 +80,8 @@ def create_api_token(conn: sa.Connection, user_id: int, name: str, secret: str) 
 def api_token_user(conn: sa.Connection, secret: str) -> dict | None:
     row = conn.execute(
         sa.select(api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at, users.c.id, users.c.username,
-                  users.c.display_name, users.c.email, users.c.role, users.c.created_at, users.c.suspended_at)
+                  users.c.display_name, users.c.email, users.c.role, users.c.created_at, users.c.suspended_at,
+                  users.c.email_verified_at)
         .join(users, users.c.id == api_tokens.c.user_id)
         .where(api_tokens.c.token_hash == token_hash(secret), api_tokens.c.revoked_at.is_(None),
                users.c.suspended_at.is_(None))
@@ -104,6 +105,14 @@ def revoke_api_token(conn: sa.Connection, user_id: int, token_id: int) -> bool:
         api_tokens.update().where(api_tokens.c.id == token_id, api_tokens.c.user_id == user_id,
                                   api_tokens.c.revoked_at.is_(None)).values(revoked_at=utcnow())
     ).rowcount == 1
+
+
+def revoke_user_api_tokens(conn: sa.Connection, user_id: int) -> int:
+    """End every live token of the account (password change, reset, suspension): none comes back later."""
+    return conn.execute(
+        api_tokens.update().where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
 
 
 # --- password resets ---

@@ -36,11 +36,6 @@ def get_by_token(conn: sa.Connection, token: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def get_by_user(conn: sa.Connection, user_id: int) -> dict[str, Any] | None:
-    row = conn.execute(sa.select(subscribers).where(subscribers.c.user_id == user_id)).mappings().first()
-    return dict(row) if row else None
-
-
 def status_of(conn: sa.Connection, subscriber_id: int) -> str | None:
     return conn.execute(sa.select(subscribers.c.status).where(subscribers.c.id == subscriber_id)).scalar()
 
@@ -64,13 +59,14 @@ def subscribe(conn: sa.Connection, email: str, frequency: str, topics: list[dict
     # flood someone's inbox.
     recent = row["status"] == PENDING and row["confirm_sent_at"] and now - row["confirm_sent_at"] < \
         CONFIRM_RESEND_INTERVAL
+    if recent:  # the mail on its way promised the first choice; a new choice needs a new mail (later)
+        return row, False
     changes: dict[str, Any] = {"frequency": frequency, "topics": topics, "status": PENDING, "unsubscribed_at": None}
     if user_id is not None:
         changes["user_id"] = user_id
-    if not recent:
-        changes["confirm_sent_at"] = now
+    changes["confirm_sent_at"] = now
     conn.execute(subscribers.update().where(subscribers.c.id == row["id"]).values(**changes))
-    return {**row, **changes}, not recent
+    return {**row, **changes}, True
 
 
 def confirm(conn: sa.Connection, token: str, now: datetime) -> dict[str, Any] | None:

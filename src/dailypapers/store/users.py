@@ -11,7 +11,7 @@ from dailypapers.roles import checked_role
 from dailypapers.store.schema import users
 
 _PUBLIC = (users.c.id, users.c.username, users.c.display_name, users.c.email, users.c.role, users.c.created_at,
-           users.c.suspended_at, users.c.password_changed_at, users.c.last_login_at)
+           users.c.suspended_at, users.c.password_changed_at, users.c.last_login_at, users.c.email_verified_at)
 
 
 class DuplicateUser(ValueError):

@@ -12,11 +12,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
 
 from dailypapers import __version__
 from dailypapers.authors import author_path
 from dailypapers.config import Settings, load_settings
-from dailypapers.ids import abs_url, pdf_url
+from dailypapers.ids import abs_url, arxiv_categories, pdf_url
+from dailypapers.links import http_url
 from dailypapers.ranking import paper_comments, paper_votes
 from dailypapers.store.db import Database
 from dailypapers.store.version import DataVersion
@@ -24,9 +26,17 @@ from dailypapers.web import errors
 from dailypapers.web.caching import PageCache, PageCacheMiddleware
 from dailypapers.web.head import HeadAsGetMiddleware
 from dailypapers.web.highlight import marked
+from dailypapers.web.options import OptionsMiddleware
+from dailypapers.web.richtext import author_query, rich_text
 
 HERE = Path(__file__).resolve().parent
 ROUTE_MODULES = [
+    # Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
+    "dailypapers.web.routes.community",
+    "dailypapers.web.routes.email_verification",
+    "dailypapers.web.routes.community_papers",
+    "dailypapers.web.routes.community_api",
+    "dailypapers.web.routes.moderation",
     "dailypapers.web.routes.daily",
     "dailypapers.web.routes.paper",
     "dailypapers.web.routes.authors",
@@ -38,11 +48,9 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.docs",
     "dailypapers.web.routes.mail",
     "dailypapers.web.routes.mail_account",
+    "dailypapers.web.routes.harvest",
+    "dailypapers.web.routes.site",
 ]
-ROUTE_MODULES.append("dailypapers.web.routes.harvest")
-# Community routes come early: their /papers/{id}/upvote|comments paths must win over a catch-all paper page.
-ROUTE_MODULES[:0] = ["dailypapers.web.routes.community", "dailypapers.web.routes.community_papers",
-                     "dailypapers.web.routes.community_api", "dailypapers.web.routes.moderation"]
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None,
@@ -61,6 +69,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url, author_url=author_path,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
+    templates.env.filters.update(rich=rich_text, arxiv_categories=arxiv_categories, author_query=author_query)
+    templates.env.filters["http_url"] = http_url  # links from imported data: http(s) only, even on old rows
     templates.env.auto_reload = False  # templates ship with the package; no stat() per include per render
     app.state.templates = templates
     errors.install(app)
@@ -68,6 +78,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(OptionsMiddleware, router=app.router)
+    # Outermost: pages are 50-100 KB of repetitive HTML; cached bodies are stored uncompressed and zipped per reply.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
@@ -101,6 +114,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
         from dailypapers.mail import schedule as digest_schedule
 
         digest_schedule.install(app, settings, db)
+
+    from dailypapers.web import security, submitting
+
+    submitting.install(app)  # submissions look papers up on arXiv off the request threads
+
+    security.install(app, settings)  # outermost: proxy headers, body cap, security headers
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():

@@ -5,7 +5,9 @@ Route modules use:
   `Depends(require_user)`        -> the user, else 401 (API) or a redirect to /login (pages)
   `Depends(require_role("moderator"))` -> the user when their role is at least that (admin > moderator > member)
   `Depends(csrf_protect)`        -> 403 unless a cookie-authenticated state change carries the CSRF token
-                                    (form field `csrf_token` or header `X-CSRF-Token`; Bearer requests skip it)
+                                    (form field `csrf_token` or header `X-CSRF-Token`; Bearer API requests skip it)
+API tokens (`Authorization: Bearer`) count only under /api/: pages and forms (account, token management, log out
+everywhere, moderation) ignore the header, so a token can never do what only a logged-in browser may.
 Templates get `current_user` and `csrf_token` from the context processor installed by `install(app)`;
 `{{ csrf_input() }}` writes the hidden form field.
 """
@@ -13,19 +15,17 @@ Templates get `current_user` and `csrf_token` from the context processor install
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import secrets
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from dailypapers.community.ratelimit import RateLimited, check_settings
 from dailypapers.roles import ROLES, checked_role, has_role
 from dailypapers.store import comments as comment_store
 from dailypapers.store import sessions as session_store
 from dailypapers.store import votes as vote_store
-from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.deps import get_db
 
 SESSION_COOKIE = "dp_session"
 CSRF_COOKIE = "dp_csrf"
@@ -41,43 +41,20 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _trusted(request: Request) -> bool:
-    host = request.client.host if request.client else None
-    if not host:
-        return False
-    trusted = get_settings(request).trusted_proxies
-    if "*" in trusted or host in trusted:
-        return True
-    try:
-        addr = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    for entry in trusted:
-        try:
-            if addr in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
 def client_ip(request: Request) -> str:
-    """The client address; X-Forwarded-For is believed only from a trusted proxy (`trusted_proxies`)."""
-    host = request.client.host if request.client else "unknown"
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and _trusted(request):
-        return forwarded.split(",")[-1].strip() or host
-    return host
+    """The client address, which the proxy-headers middleware has already taken from X-Forwarded-For when (and
+    only when) the peer is one of `trusted_proxies` (web/security.py)."""
+    return request.client.host if request.client else "unknown"
 
 
 def is_https(request: Request) -> bool:
-    if request.url.scheme == "https":
-        return True
-    proto = request.headers.get("x-forwarded-proto", "")
-    return proto.split(",")[0].strip().lower() == "https" and _trusted(request)
+    return request.url.scheme == "https"  # X-Forwarded-Proto from a trusted proxy already applied
 
 
 def _bearer(request: Request) -> str | None:
+    """The API token of an /api/ request; None everywhere else (pages ignore the header entirely)."""
+    if not is_api(request):
+        return None
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -217,7 +194,6 @@ class _LazyToken:
 
 def install(app: FastAPI) -> None:
     """Hook auth into the app: template context, the visitor CSRF cookie, login redirects."""
-    check_settings(app.state.settings)
     templates = app.state.templates
     templates.context_processors.append(_template_context)
 
@@ -229,15 +205,6 @@ def install(app: FastAPI) -> None:
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(nxt)}", status_code=303)
-
-    @app.exception_handler(RateLimited)
-    async def _rate_limited(request: Request, exc: RateLimited):
-        headers = {"Retry-After": str(exc.retry_after)}
-        if is_api(request):
-            return JSONResponse({"detail": str(exc), "retryAfter": exc.retry_after}, status_code=429, headers=headers)
-        return templates.TemplateResponse(request, "community/message.html",
-                                          {"title": "Slow down", "message": str(exc)}, status_code=429,
-                                          headers=headers)
 
     @app.middleware("http")
     async def _csrf_cookie(request: Request, call_next):

@@ -4,6 +4,8 @@
 every commit) at the start of each GET. Views that render through `conditional()` store their body under the
 request's URL and Cookie header (pages may differ per signed-in user) together with that version; a later GET of the
 same URL and cookies with the same data version is answered from memory before routing, without touching the data.
+Requests with an `Authorization` header bypass the cache both ways (never served from it, never stored in it): what
+a page shows may depend on who asks, and the cookie is not the only way to say it.
 ETags are digests of what the page shows, so they agree across worker processes; a matching `If-None-Match`
 gets 304. Time-dependent pages (trending) also give their entries an expiry.
 """
@@ -90,7 +92,7 @@ class PageCacheMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_entries <= 0
-                or scope["path"].startswith("/static/")):
+                or scope["path"].startswith("/static/") or _has_header(scope, b"authorization")):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -119,13 +121,18 @@ class PageCacheMiddleware:
         await response(scope, receive, send)
 
 
+def _has_header(scope: Scope, name: bytes) -> bool:
+    return any(key.lower() == name for key, _ in scope["headers"])
+
+
 def _headers(etag: str) -> dict[str, str]:
     return {"ETag": etag, "Cache-Control": "no-cache"}
 
 
 def etag_for(request: Request, data_fingerprint: str) -> str:
     h = hashlib.sha1(__version__.encode())
-    for part in (data_fingerprint, request.url.path, request.url.query, request.headers.get("cookie", "")):
+    for part in (data_fingerprint, request.url.path, request.url.query, request.headers.get("cookie", ""),
+                 request.headers.get("authorization", "")):
         h.update(part.encode())
         h.update(b"\x00")
     return f'"{h.hexdigest()[:24]}"'

@@ -1,12 +1,14 @@
 """Error answers: JSON under /api (and for clients that ask for JSON), a helpful HTML page everywhere else.
 
-Bad input is 400/422 with a message naming the parameter; unknown things are 404; nothing a user sends may
-surface as a 500 (the catch-all still answers with a page, and logs the traceback).
+Bad input is 400/422 with a message naming the parameter; unknown things are 404; what the community rules refuse
+is a `DomainError` carrying its own status; nothing a user sends may surface as a 500 (the catch-all still answers
+with a page, and logs the traceback).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
@@ -14,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dailypapers.errors import DomainError
+from dailypapers.ids import InvalidArxivId
 from dailypapers.web.periods import BadParameter
 
 log = logging.getLogger(__name__)
@@ -30,11 +34,13 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, message: str, param: str | None = None,
-                   headers: dict | None = None) -> Response:
+                   headers: dict | None = None, details: dict[str, Any] | None = None) -> Response:
+    """The one error answer: JSON `{"error", "status", "parameter"?, **details}`, or the error page."""
     if wants_json(request):
-        body = {"error": message, "status": status}
+        body: dict[str, Any] = {"error": message, "status": status}
         if param:
             body["parameter"] = param
+        body.update(details or {})
         return JSONResponse(body, status_code=status, headers=headers)
     tpl = request.app.state.templates
     ctx = {"status": status, "title": _TITLES.get(status, "Error"), "message": message, "param": param}
@@ -80,9 +86,17 @@ class RejectNulMiddleware:
 def install(app: FastAPI) -> None:
     app.add_middleware(RejectNulMiddleware)
 
+    @app.exception_handler(DomainError)
+    async def refused(request: Request, exc: DomainError):
+        return error_response(request, exc.status, str(exc), exc.field, exc.headers, exc.details)
+
     @app.exception_handler(BadParameter)
     async def bad_parameter(request: Request, exc: BadParameter):
         return error_response(request, exc.status, str(exc), exc.param)
+
+    @app.exception_handler(InvalidArxivId)
+    async def bad_arxiv_id(request: Request, exc: InvalidArxivId):  # only path ids get this far
+        return error_response(request, 400, f"path parameter 'arxiv_id': {exc}", "arxiv_id")
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

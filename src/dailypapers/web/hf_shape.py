@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dailypapers.ids import abs_url, pdf_url
+from dailypapers.links import http_url
 from dailypapers.ranking import paper_comments, paper_votes
 
 
@@ -60,8 +61,8 @@ def paper_object(row: dict, base_url: str) -> dict:
         "upvotes": paper_votes(row),
         "numComments": paper_comments(row),
         "discussionId": row["arxiv_id"],
-        "githubRepo": row.get("code_url"),
-        "projectPage": row.get("project_url"),
+        "githubRepo": http_url(row.get("code_url")),  # http(s) only, also for rows stored before the check
+        "projectPage": http_url(row.get("project_url")),
         "ai_summary": row.get("ai_summary"),
         "ai_keywords": row.get("ai_keywords"),
     }

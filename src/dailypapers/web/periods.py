@@ -34,6 +34,24 @@ class Span:
         assert self.period.start is not None
         return self.period.start
 
+    @property
+    def title(self) -> str:
+        """For people: "Friday, June 13, 2025", "Week of June 9, 2025", "June 2025"."""
+        if self.kind == "day":
+            return self.start.strftime("%A, %B %-d, %Y")
+        if self.kind == "week":
+            return self.start.strftime("Week of %B %-d, %Y")
+        return self.start.strftime("%B %Y")
+
+    @property
+    def short(self) -> str:
+        """For previous/next links: "Jun 13", "Week of Jun 9", "Jun 2025"."""
+        if self.kind == "day":
+            return self.start.strftime("%b %-d")
+        if self.kind == "week":
+            return self.start.strftime("Week of %b %-d")
+        return self.start.strftime("%b %Y")
+
 
 def parse_day(text: str, param: str = "date") -> Span:
     try:

@@ -45,3 +45,39 @@ def run_search(db: Database, params: SearchParams, limit: int, offset: int) -> S
     return search_papers(db, params.query, mode=params.mode, limit=limit, offset=offset,
                          categories=[params.category] if params.category else None, author=params.author or None,
                          since=since, until=until, sort=params.sort)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many papers meaning search can see: those with a search vector of the configured model."""
+
+    with_vectors: int
+    papers: int
+
+    @property
+    def complete(self) -> bool:
+        return self.with_vectors >= self.papers
+
+    def sentence(self) -> str:
+        return f"meaning search covers {self.with_vectors:,} of {self.papers:,} papers so far"
+
+
+def vector_coverage(db: Database) -> Coverage | None:
+    """Search-vector coverage, or None when the embedding model cannot be loaded (then keyword search only)."""
+    try:
+        from dailypapers.search.embedder import EmbedderError
+        from dailypapers.search.engine import state
+        from dailypapers.store import vectors
+        from dailypapers.store.schema import papers
+    except ImportError:
+        return None
+    try:
+        model = state(db).embedder.name
+    except EmbedderError:
+        return None
+    import sqlalchemy as sa
+
+    with db.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar_one()
+        missing = vectors.count_missing(conn, model)
+    return Coverage(total - missing, total)

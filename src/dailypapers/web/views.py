@@ -26,6 +26,7 @@ class Pager:
     total: int
     prev_url: str | None
     next_url: str | None
+    label: str | None = None  # instead of "Page 2 of 5 · 120 papers" where the total is not known
 
 
 def pager_for(request: Request, page: int, per_page: int, total: int, param: str = "page") -> Pager:

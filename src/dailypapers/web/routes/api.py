@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path convertor)
 from dailypapers.ids import parse_arxiv_id
 from dailypapers.store import listing
+from dailypapers.web.api_docs import READ_ERRORS
 from dailypapers.web.caching import conditional
 from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.hf_shape import daily_item, paper_object
@@ -18,7 +19,7 @@ from dailypapers.web.periods import BadParameter, parse_day, parse_month, parse_
 from dailypapers.web.search_glue import SearchParams, run_search
 from dailypapers.web.views import ranked_page, trending_filter, trending_now
 
-router = APIRouter(prefix="/api", tags=["papers"])
+router = APIRouter(prefix="/api", tags=["papers"], responses=READ_ERRORS)
 JSON = "application/json"
 
 
@@ -33,9 +34,9 @@ def daily_papers(
     request: Request,
     p: int = Query(0, ge=0, le=100000, description="0-based page"),
     limit: int = Query(50, ge=1, le=100, description="Papers per page (1-100)"),
-    date: str | None = Query(None, description="YYYY-MM-DD"),
-    week: str | None = Query(None, description="ISO week, YYYY-Www"),
-    month: str | None = Query(None, description="YYYY-MM"),
+    date: str | None = Query(None, description="YYYY-MM-DD", json_schema_extra={"format": "date"}),
+    week: str | None = Query(None, description="ISO week, YYYY-Www", pattern=r"^\d{4}-W\d{2}$"),
+    month: str | None = Query(None, description="YYYY-MM", pattern=r"^\d{4}-\d{2}$"),
     submitter: str | None = Query(None, max_length=100, description="Username of the submitter"),
     sort: Literal["publishedAt", "trending"] = Query("publishedAt"),
     category: str | None = Query(None, max_length=64, description="arXiv category, e.g. cs.CL (our extra)"),
@@ -70,12 +71,12 @@ def search(
     q: str = Query(..., min_length=1, max_length=500, description="The query"),
     limit: int = Query(50, ge=1, le=100),
     offset: int = Query(0, ge=0, le=10000),
-    mode: str = Query("hybrid", description="hybrid, keyword or semantic"),
-    sort: str = Query("relevance", description="relevance, newest or upvotes"),
+    mode: Literal["hybrid", "keyword", "semantic"] = Query("hybrid"),
+    sort: Literal["relevance", "newest", "upvotes"] = Query("relevance"),
     category: str | None = Query(None, max_length=64),
     author: str | None = Query(None, max_length=200),
-    since: str | None = Query(None, description="YYYY-MM-DD"),
-    until: str | None = Query(None, description="YYYY-MM-DD"),
+    since: str | None = Query(None, description="YYYY-MM-DD", json_schema_extra={"format": "date"}),
+    until: str | None = Query(None, description="YYYY-MM-DD", json_schema_extra={"format": "date"}),
 ):
     params = SearchParams(q, mode, sort, category or None, author, since, until)
     result = run_search(get_db(request), params, limit, offset)

@@ -6,36 +6,38 @@ plus the `X-CSRF-Token` header (what the site's own JavaScript does).
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from dailypapers.community import comments as comment_logic
-from dailypapers.community import ratelimit, submissions, votes
+from dailypapers.community import ratelimit, votes
 from dailypapers.store import comments as comment_store
 from dailypapers.store import moderation as mod_store
+from dailypapers.web import submitting
+from dailypapers.web.api_docs import COMMENT_BODY, ROW_ID, WRITE_ERRORS, json_body
 from dailypapers.web.auth import client_ip, csrf_protect, require_user
 from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.inputs import BeforeQuery, RowIdPath, json_object, row_id_field, text_field
 from dailypapers.web.routes.community_papers import visible_paper
 
-router = APIRouter(prefix="/api", tags=["community"], dependencies=[Depends(csrf_protect)])
+router = APIRouter(prefix="/api", tags=["community"], dependencies=[Depends(csrf_protect)], responses=WRITE_ERRORS)
 
 
 async def _payload(request: Request) -> dict:
     """The request body as a dict: JSON object or form fields."""
     ctype = request.headers.get("content-type", "")
     if "json" in ctype:
-        try:
-            data = json.loads(await request.body() or b"{}")
-        except ValueError as exc:
-            raise HTTPException(400, f"request body: not valid JSON ({exc})") from None
-        if not isinstance(data, dict):
-            raise HTTPException(400, "request body: expected a JSON object")
-        return data
+        return json_object(await request.body())
     if "form" in ctype:
         return dict(await request.form())
     return {}
+
+
+async def _authenticated_payload(request: Request) -> dict:
+    """The body, read only once the caller is known: anonymous bodies are refused unread (401)."""
+    await run_in_threadpool(require_user, request)
+    return await _payload(request)
 
 
 def _vote(request: Request, paper_id: str, action: str, user: dict) -> dict:
@@ -56,23 +58,21 @@ def remove_upvote(request: Request, paper_id: str, user: dict = Depends(require_
     return _vote(request, paper_id, "remove", user)
 
 
-@router.post("/papers/submit", status_code=201)
+@router.post("/papers/submit", status_code=201, openapi_extra=json_body(
+    {"paper_id": {"type": "string", "minLength": 1, "maxLength": 500, "description": "arXiv id or link"},
+     "comment": {"type": "string", "maxLength": 500, "description": "Why read it (optional)"}}, ("paper_id",)),
+    responses={202: {"description": "arXiv did not answer in time: accepted, added when it answers"}})
 async def submit(request: Request):
     """Put a paper on today's list. Fields: `paper_id` (arXiv id or link), optional `comment`."""
-    data = await _payload(request)
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(_submit, request, data)
-
-
-def _submit(request: Request, data: dict):
-    user = require_user(request)
+    data = await _authenticated_payload(request)
+    paper_text, comment = text_field(data, "paper_id"), text_field(data, "comment")
+    user = require_user(request)  # known already: no database call here
     db, settings = get_db(request), get_settings(request)
-    ratelimit.check(db, settings, "submit", account=str(user["id"]), ip=client_ip(request), user=user)
-    try:
-        done = submissions.submit(db, settings, user, str(data.get("paper_id") or ""), data.get("comment"))
-    except submissions.SubmissionRefused as exc:
-        return JSONResponse({"detail": exc.message, "rule": exc.rule}, status_code=422)
+    await run_in_threadpool(ratelimit.check, db, settings, "submit", account=str(user["id"]), ip=client_ip(request),
+                            user=user)
+    done = await submitting.submit(request, user, paper_text, comment)  # a refusal is a DomainError (web/errors)
+    if isinstance(done, submitting.Pending):
+        return JSONResponse({"arxivId": done.arxiv_id, "pending": True, "detail": done.message}, status_code=202)
     return {"arxivId": done.arxiv_id, "day": done.day, "title": done.title}
 
 
@@ -94,12 +94,11 @@ def list_comments(request: Request, paper_id: str):
     return {"arxivId": paper["arxiv_id"], "numComments": count, "comments": [_comment_json(c) for c in thread]}
 
 
-@router.post("/papers/{paper_id:path}/comments", status_code=201)
+@router.post("/papers/{paper_id:path}/comments", status_code=201, openapi_extra=json_body(
+    {"body": COMMENT_BODY, "parentId": {**ROW_ID, "description": "The comment this replies to"}}, ("body",)))
 async def post_comment(request: Request, paper_id: str):
     """Comment on a paper. Fields: `body` (Markdown), optional `parentId` to reply."""
-    data = await _payload(request)
-    from starlette.concurrency import run_in_threadpool
-
+    data = await _authenticated_payload(request)
     return await run_in_threadpool(_post_comment, request, paper_id, data)
 
 
@@ -108,44 +107,31 @@ def _post_comment(request: Request, paper_id: str, data: dict):
     paper = visible_paper(request, paper_id)
     db, settings = get_db(request), get_settings(request)
     ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
-    parent = data.get("parentId", data.get("parent_id"))
-    try:
-        parent = int(parent) if parent not in (None, "") else None
-    except (TypeError, ValueError):
-        raise HTTPException(400, f"field 'parentId': not a number: {parent!r}") from None
-    try:
-        cid = comment_logic.post(db, paper["id"], user, str(data.get("body") or ""), parent)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    key = "parentId" if "parentId" in data else "parent_id"
+    parent = row_id_field(data.get(key), key)
+    cid = comment_logic.post(db, paper["id"], user, text_field(data, "body"), parent)
     with db.connect() as conn:
         comment = comment_store.get_comment(conn, cid)
     assert comment is not None  # posted just above; comments are tombstoned, never deleted
     return _comment_json(comment)
 
 
-@router.patch("/comments/{comment_id}")
-async def edit_comment(request: Request, comment_id: int):
+@router.patch("/comments/{comment_id}", openapi_extra=json_body({"body": COMMENT_BODY}, ("body",)))
+async def edit_comment(request: Request, comment_id: RowIdPath):
     """Edit your own comment. Field: `body`."""
-    data = await _payload(request)
-    from starlette.concurrency import run_in_threadpool
+    data = await _authenticated_payload(request)
 
     def work():
         user = require_user(request)
-        try:
-            return _comment_json(comment_logic.edit(get_db(request), comment_id, user, str(data.get("body") or "")))
-        except comment_logic.CommentError as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+        return _comment_json(comment_logic.edit(get_db(request), comment_id, user, text_field(data, "body")))
 
     return await run_in_threadpool(work)
 
 
 @router.delete("/comments/{comment_id}")
-def delete_comment(request: Request, comment_id: int, reason: str = "", user: dict = Depends(require_user)):
+def delete_comment(request: Request, comment_id: RowIdPath, reason: str = "", user: dict = Depends(require_user)):
     """Delete your own comment; moderators delete any (publicly logged)."""
-    try:
-        comment_logic.delete(get_db(request), comment_id, user, reason)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    comment_logic.delete(get_db(request), comment_id, user, reason)
     return {"deleted": comment_id}
 
 
@@ -158,7 +144,7 @@ def me(request: Request):
 
 
 @router.get("/moderation/log")
-def moderation_log(request: Request, before: int | None = None, limit: int = 100):
+def moderation_log(request: Request, before: BeforeQuery = None, limit: int = 100):
     """The public moderation log, newest first (`before` = an entry id for the next page)."""
     if not 1 <= limit <= 500:
         raise HTTPException(400, f"query parameter 'limit': between 1 and 500, got {limit}")

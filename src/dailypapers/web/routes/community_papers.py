@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from dailypapers.community import comments as comment_logic
 from dailypapers.community import ratelimit, submissions, votes
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.store import comments as comment_store
+from dailypapers.store import papers as paper_store
 from dailypapers.store import submissions as sub_store
+from dailypapers.web import submitting
 from dailypapers.web.auth import client_ip, csrf_protect, current_user, require_user, safe_next
 from dailypapers.web.deps import get_db, get_settings, templates
+from dailypapers.web.inputs import RowIdPath, row_id_field
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,14 +45,18 @@ def submit_form(request: Request, user: dict = Depends(require_user)):
 
 
 @router.post("/submit", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def submit(request: Request, paper_id: str = Form(""), comment: str = Form(""), user: dict = Depends(require_user)):
+async def submit(request: Request, paper_id: str = Form(""), comment: str = Form(""),
+                 user: dict = Depends(require_user)):
     db, settings = get_db(request), get_settings(request)
-    ratelimit.check(db, settings, "submit", account=str(user["id"]), ip=client_ip(request), user=user)
+    await run_in_threadpool(ratelimit.check, db, settings, "submit", account=str(user["id"]), ip=client_ip(request),
+                            user=user)
     try:
-        done = submissions.submit(db, settings, user, paper_id, comment)
+        done = await submitting.submit(request, user, paper_id, comment)
     except submissions.SubmissionRefused as exc:
         return _page(request, "submit.html", {"error": exc.message, "rule": exc.rule, "settings": settings,
                                               "values": {"paper_id": paper_id, "comment": comment}}, 422)
+    if isinstance(done, submitting.Pending):
+        return _page(request, "message.html", {"title": "Submission pending", "message": done.message}, 202)
     return RedirectResponse(f"/papers/date/{done.day}#paper-{done.arxiv_id.replace('/', '-')}", status_code=303)
 
 
@@ -92,17 +100,24 @@ def post_comment(request: Request, arxiv_id: str, body: str = Form(""), parent_i
                  user: dict = Depends(require_user)):
     paper = visible_paper(request, arxiv_id)
     db, settings = get_db(request), get_settings(request)
-    ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
+    parent = row_id_field(parent_id.strip(), "parent_id")
+
+    def again(message: str, status: int, headers: dict | None = None):
+        # Never lose what was typed: the form comes back filled in, with the reason beside it.
+        ctx = {**comments_context(request, paper), "error": message, "draft": body, "draft_parent": parent}
+        return templates(request).TemplateResponse(request, "community/comments_page.html", ctx,
+                                                   status_code=status, headers=headers)
+
     try:
-        parent = int(parent_id) if parent_id.strip() else None
-    except ValueError:
-        raise HTTPException(400, f"form field 'parent_id': not a number: {parent_id!r}") from None
+        ratelimit.check(db, settings, "comment", account=str(user["id"]), ip=client_ip(request), user=user)
+    except ratelimit.RateLimited as exc:
+        return again(f"You are commenting fast: you can comment again in {exc.retry_after} s. Your text is kept "
+                     "below.", 429, {"Retry-After": str(exc.retry_after)})
     try:
         cid = comment_logic.post(db, paper["id"], user, body, parent)
     except comment_logic.CommentError as exc:
-        return _page(request, "comments_page.html", {**comments_context(request, paper), "error": exc.message},
-                     exc.status)
-    return RedirectResponse(f"/papers/{paper['arxiv_id']}/comments#c{cid}", status_code=303)
+        return again(exc.message, exc.status)
+    return RedirectResponse(f"/papers/{paper['arxiv_id']}#c{cid}", status_code=303)
 
 
 def _comment_or_404(request: Request, comment_id: int) -> dict:
@@ -114,15 +129,12 @@ def _comment_or_404(request: Request, comment_id: int) -> dict:
 
 
 def _paper_arxiv_id(request: Request, paper_id: int) -> str:
-    from dailypapers.store.schema import papers
-
     with get_db(request).connect() as conn:
-        return conn.execute(papers.select().with_only_columns(papers.c.arxiv_id)
-                            .where(papers.c.id == paper_id)).scalar_one()
+        return paper_store.arxiv_id_of(conn, paper_id)
 
 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, comment_id: int, user: dict = Depends(require_user)):
+def edit_form(request: Request, comment_id: RowIdPath, user: dict = Depends(require_user)):
     comment = _comment_or_404(request, comment_id)
     if comment["user_id"] != user["id"]:
         raise HTTPException(403, "you can edit only your own comments")
@@ -131,23 +143,20 @@ def edit_form(request: Request, comment_id: int, user: dict = Depends(require_us
 
 
 @router.post("/comments/{comment_id}/edit", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def edit(request: Request, comment_id: int, body: str = Form(""), user: dict = Depends(require_user)):
+def edit(request: Request, comment_id: RowIdPath, body: str = Form(""), user: dict = Depends(require_user)):
     try:
         comment = comment_logic.edit(get_db(request), comment_id, user, body)
     except comment_logic.CommentError as exc:
         if exc.status != 400:
-            raise HTTPException(exc.status, exc.message) from None
+            raise
         comment = _comment_or_404(request, comment_id)
         return _page(request, "comment_edit.html", {"comment": {**comment, "body_md": body}, "error": exc.message,
                                                     "arxiv_id": _paper_arxiv_id(request, comment["paper_id"])}, 400)
-    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}/comments#c{comment_id}",
+    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}#c{comment_id}",
                             status_code=303)
 
 
 @router.post("/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
-def delete(request: Request, comment_id: int, reason: str = Form(""), user: dict = Depends(require_user)):
-    try:
-        comment = comment_logic.delete(get_db(request), comment_id, user, reason)
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, exc.message) from None
-    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}/comments", status_code=303)
+def delete(request: Request, comment_id: RowIdPath, reason: str = Form(""), user: dict = Depends(require_user)):
+    comment = comment_logic.delete(get_db(request), comment_id, user, reason)
+    return RedirectResponse(f"/papers/{_paper_arxiv_id(request, comment['paper_id'])}#comments", status_code=303)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
+from dailypapers.community.sanitize import render_comment
 from dailypapers.web.deps import templates
 
 router = APIRouter(include_in_schema=False)
+
+
+def _md(text: str) -> Markup:
+    """Endpoint descriptions are Markdown (backticks, lists); rendered and cleaned like comments."""
+    return Markup(render_comment(text)) if text else Markup("")
 
 
 @router.get("/docs", response_class=HTMLResponse)
@@ -18,13 +25,13 @@ def api_docs(request: Request):
         for method, op in methods.items():
             params = [{
                 "name": p["name"], "in": p["in"], "required": p.get("required", False),
-                "type": _type_of(p.get("schema", {})), "description": p.get("description") or
-                p.get("schema", {}).get("description", ""),
+                "type": _type_of(p.get("schema", {})), "description": _md(p.get("description") or
+                                   p.get("schema", {}).get("description", "")),
                 "default": p.get("schema", {}).get("default"),
             } for p in op.get("parameters", [])]
             params += _body_params(schema, op.get("requestBody"))
             operations.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                               "description": op.get("description", ""), "params": params,
+                               "description": _md(op.get("description", "")), "params": params,
                                "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")})
     return templates(request).TemplateResponse(request, "docs.html", {"operations": operations, "info": schema["info"],
                                                                       "nav": None})
@@ -48,7 +55,7 @@ def _body_params(root: dict, body: dict | None) -> list[dict]:
         for name, prop in schema.get("properties", {}).items():
             prop = _resolve(prop, root)
             rows.append({"name": name, "in": f"body ({media})", "required": name in required, "type": _type_of(prop),
-                         "description": prop.get("description", ""), "default": prop.get("default")})
+                         "description": _md(prop.get("description", "")), "default": prop.get("default")})
     return rows
 
 

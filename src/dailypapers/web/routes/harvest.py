@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from dailypapers.harvest.status import describe_run, harvest_status
 from dailypapers.store import harvest as harvest_store
 from dailypapers.store.papers import CONTENT_FIELDS
+from dailypapers.web.api_docs import errors
 from dailypapers.web.auth import require_role
 from dailypapers.web.deps import get_db, get_settings, templates
+from dailypapers.web.search_glue import vector_coverage
 
 router = APIRouter()
 
@@ -23,11 +25,11 @@ def status_page(request: Request):
     scheduler = getattr(request.app.state, "sync_scheduler", None)
     return templates(request).TemplateResponse(request, "harvest/status.html", {
         "state": state, "describe_run": describe_run, "settings": get_settings(request),
-        "scheduled": scheduler is not None,
+        "scheduled": scheduler is not None, "coverage": vector_coverage(get_db(request)),
     })
 
 
-@router.get("/api/harvest/status", dependencies=[Depends(require_role("admin"))])
+@router.get("/api/harvest/status", dependencies=[Depends(require_role("admin"))], responses=errors(401, 403))
 def status_json(request: Request) -> dict:
     """The last sync, any sync in progress and each OAI-PMH set's checkpoint."""
     state = harvest_status(get_db(request))
@@ -46,8 +48,10 @@ def status_json(request: Request) -> dict:
     }
 
 
-@router.get("/api/arxiv/announcements/{day}")
-def announcements(request: Request, day: str, types: str = "new,cross") -> list[dict]:
+@router.get("/api/arxiv/announcements/{day}", responses=errors(400, 422))
+def announcements(request: Request, day: str = Path(json_schema_extra={"format": "date"}),
+                  types: str = Query("new,cross", description="Comma-separated: new, cross, replace, replace-cross"),
+                  ) -> list[dict]:
     """Papers arXiv announced on `day` (YYYY-MM-DD) with the given announce types: the "new on arXiv" list."""
     try:
         parsed = date.fromisoformat(day)

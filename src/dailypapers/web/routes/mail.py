@@ -9,18 +9,21 @@ providers send it from their servers), is idempotent and answers 200 without a r
 from __future__ import annotations
 
 import hmac
-import json
 import logging
-from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import AfterValidator, AliasChoices, BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
 
+from dailypapers.clock import utcnow
+from dailypapers.community import ratelimit
 from dailypapers.config import Settings
 from dailypapers.mail.addresses import (
     FREQUENCIES,
     InvalidInput,
     format_topics,
+    mailbox_key,
     normalize_email,
     normalize_frequency,
     parse_topics,
@@ -28,20 +31,19 @@ from dailypapers.mail.addresses import (
 from dailypapers.mail.backends import MailError, get_backend
 from dailypapers.mail.compose import confirmation_message
 from dailypapers.mail.sender import preview
+from dailypapers.roles import has_role
 from dailypapers.store import deliveries as dstore
 from dailypapers.store import subscriptions as sstore
-from dailypapers.web.auth import ROLE_RANK, current_user
+from dailypapers.web.auth import client_ip, current_user
 from dailypapers.web.deps import get_db, get_settings, templates
 from dailypapers.web.errors import error_response
+from dailypapers.web.periods import BadParameter, parse_day
+from dailypapers.web.security import MAIL_PREVIEW_CSP
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 EVENT_KINDS = ("hard", "soft", "complaint")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _page(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
@@ -64,8 +66,9 @@ def _send_confirmation(settings: Settings, subscriber: dict) -> None:
 
 @router.get("/subscribe", response_class=HTMLResponse)
 def subscribe_form(request: Request):
-    return _page(request, "mail/subscribe.html", form={"email": "", "frequency": "daily", "topics": ""},
-                 frequencies=FREQUENCIES)
+    user = current_user(request)  # a logged-in reader's address is filled in
+    return _page(request, "mail/subscribe.html", frequencies=FREQUENCIES,
+                 form={"email": user["email"] if user else "", "frequency": "daily", "topics": ""})
 
 
 @router.post("/subscribe", response_class=HTMLResponse)
@@ -77,16 +80,22 @@ def subscribe(request: Request, background: BackgroundTasks, email: str = Form("
         freq = normalize_frequency(frequency)
         topic_list = parse_topics(topics)
     except InvalidInput as exc:
-        return _page(request, "mail/subscribe.html", 422, form=form, frequencies=FREQUENCIES, error=str(exc))
-    settings = get_settings(request)
-    with get_db(request).write() as conn:
-        sub, needs_confirmation = sstore.subscribe(conn, address, freq, topic_list, _now())
+        field, _, message = str(exc).partition(": ")
+        errors = {field: message} if field in form and message else {"form": str(exc)}
+        return _page(request, "mail/subscribe.html", 422, form=form, frequencies=FREQUENCIES, errors=errors)
+    settings, db = get_settings(request), get_db(request)
+    # Each request may mail a stranger: per mailbox (+tags and capitals are one inbox) and per client address.
+    ratelimit.check(db, settings, "subscribe", account=f"mailbox:{mailbox_key(address)}", ip=client_ip(request))
+    with db.write() as conn:
+        sub, needs_confirmation = sstore.subscribe(conn, address, freq, topic_list, utcnow())
     if needs_confirmation:
         background.add_task(_send_confirmation, settings, sub)
     # The same answer whether or not the address was known: the form must not reveal who subscribes.
+    chosen = "a daily digest (weekdays)" if freq == "daily" else "a weekly digest"
+    about = f" on {format_topics(topic_list)}" if topic_list else " of what is trending"
     return _page(request, "mail/notice.html", title="Check your inbox",
-                 message=f"If {address} can receive our mail, a confirmation link is on its way. Nothing will be "
-                         f"sent before you confirm.")
+                 message=f"You asked for {chosen}{about}. If {address} can receive our mail, a confirmation link "
+                         f"is on its way. Nothing will be sent before you confirm.")
 
 
 @router.get("/subscribe/confirm/{token}", response_class=HTMLResponse)
@@ -111,7 +120,7 @@ def confirm(request: Request, token: str):
         if sub is not None and sub["status"] == sstore.UNSUBSCRIBED:
             sub = None  # an old confirmation link must not undo a later unsubscribe
         elif sub is not None:
-            sub = sstore.confirm(conn, token, _now())
+            sub = sstore.confirm(conn, token, utcnow())
     if sub is None or sub["status"] != sstore.CONFIRMED:
         return error_response(request, 404, "This confirmation link is unknown, expired or was mistyped.")
     return _page(request, "mail/notice.html", title="Subscription confirmed",
@@ -138,7 +147,7 @@ def unsubscribe_page(request: Request, token: str):
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str):
     with get_db(request).write() as conn:
-        sub = sstore.unsubscribe(conn, token, _now())
+        sub = sstore.unsubscribe(conn, token, utcnow())
     if sub is None:
         return error_response(request, 404, "This unsubscribe link is unknown or was mistyped.")
     return _page(request, "mail/notice.html", title="Unsubscribed",
@@ -179,13 +188,14 @@ def manage(request: Request, token: str, frequency: str = Form("daily"), topics:
 
 
 def _preview_response(request: Request, sub: dict, day: str | None) -> Response:
-    try:
-        when = date.fromisoformat(day) if day else None
-    except ValueError:
-        return error_response(request, 400, f"parameter 'date': not a YYYY-MM-DD date: {day!r}", "date")
+    try:  # the calendar's edges (year 1) would overflow the digest's date arithmetic
+        when = parse_day(day, "date").start if day else None
+    except BadParameter as exc:
+        return error_response(request, exc.status, str(exc), exc.param)
     _, message = preview(get_db(request), get_settings(request), sub, day=when)
     html = message.get_body(("html",)).get_content()
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex",
+                                       "Content-Security-Policy": MAIL_PREVIEW_CSP})
 
 
 @router.get("/subscription/{token}/preview", response_class=HTMLResponse)
@@ -215,65 +225,87 @@ async def bounce_webhook(request: Request):
     settings = get_settings(request)
     if not settings.mail_webhook_secret:
         return JSONResponse({"error": "the bounce webhook is disabled (setting mail_webhook_secret)"}, 404)
-    if not _secret_ok(request, settings.mail_webhook_secret):
+    if not _secret_ok(request, settings.mail_webhook_secret.get_secret_value()):
         return JSONResponse({"error": "missing or wrong webhook secret"}, 403)
-    try:
-        body = json.loads(await request.body() or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return JSONResponse({"error": "body: not JSON"}, 400)
-    events = body.get("events", body) if isinstance(body, dict) else body
-    events = [events] if isinstance(events, dict) else events
-    if not isinstance(events, list) or not events:
-        return JSONResponse({"error": "body: expected an event object or a list of them"}, 400)
-    parsed = []
-    for i, ev in enumerate(events):
-        where = f"events[{i}]"
-        if not isinstance(ev, dict):
-            return JSONResponse({"error": f"{where}: expected an object"}, 400)
-        kind = str(ev.get("type") or ev.get("kind") or "").lower()
-        if kind not in EVENT_KINDS:
-            return JSONResponse({"error": f"{where}.type: must be one of {', '.join(EVENT_KINDS)}"}, 400)
-        try:
-            email = normalize_email(str(ev.get("email") or ""), f"{where}.email")
-        except InvalidInput as exc:
-            return JSONResponse({"error": str(exc)}, 400)
-        parsed.append((email, kind, str(ev.get("detail") or "")[:1000] or None))
+    try:  # checked after the secret: strangers learn nothing about the format
+        events = _BOUNCE_BODY.validate_json(await request.body() or b"null")
+    except ValidationError as exc:
+        return JSONResponse({"error": _bounce_error(exc)}, 400)
+    events = events.events if isinstance(events, BounceBatch) else events
+    events = events if isinstance(events, list) else [events]
     results = []
     with get_db(request).write() as conn:
-        for email, kind, detail in parsed:
-            status = sstore.record_event(conn, email, kind, detail, _now(), settings.mail_soft_bounce_limit)
-            results.append({"email": email, "type": kind, "status": status})
+        for ev in events:
+            status = sstore.record_event(conn, ev.email, ev.type, ev.detail, utcnow(), settings.mail_soft_bounce_limit)
+            results.append({"email": ev.email, "type": ev.type, "status": status})
     return {"processed": len(results), "results": results}
+
+
+def _email(value: str) -> str:
+    try:
+        return normalize_email(value, "")
+    except InvalidInput as exc:
+        raise ValueError(str(exc).removeprefix(": ")) from None
+
+
+class BounceEvent(BaseModel):
+    """One bounce or complaint as mail providers post it (`kind` is accepted for `type`, in any case)."""
+
+    email: Annotated[str, AfterValidator(_email)]
+    type: Annotated[Literal["hard", "soft", "complaint"], BeforeValidator(lambda v: str(v).lower() if v else v)] = (
+        Field(validation_alias=AliasChoices("type", "kind")))
+    detail: Annotated[str | None, BeforeValidator(lambda v: str(v)[:1000] or None if v else None)] = None
+
+
+class BounceBatch(BaseModel):
+    events: list[BounceEvent] = Field(min_length=1)
+
+
+_BOUNCE_BODY = TypeAdapter(BounceBatch | Annotated[list[BounceEvent], Field(min_length=1)] | BounceEvent)
+
+
+def _bounce_error(exc: ValidationError) -> str:
+    """The first problem, as `events[i].field: why` (`body: …` when the JSON itself is not an event or a list)."""
+    errors = exc.errors()
+    # A union tries each shape; the problem worth naming is in the deepest path (a field of one event).
+    error = max(errors, key=lambda e: len(e["loc"]))
+    loc = [str(x) for x in error["loc"] if x not in ("BounceBatch", "BounceEvent", "list[BounceEvent]", "events")]
+    index = next((x for x in loc if x.isdigit()), None)
+    fields = [x for x in loc if not x.isdigit() and not x.startswith("function-")]
+    if error["type"] == "json_invalid":
+        return "body: not JSON"
+    if not fields or len(error["loc"]) < 2:
+        return "body: expected an event object {email, type, detail} or a list of them"
+    where = f"events[{index or 0}].{fields[-1]}"
+    message = str((error.get("ctx") or {}).get("error") or error["msg"])
+    if error["type"] == "literal_error":
+        message = f"must be one of {', '.join(EVENT_KINDS)}"
+    return f"{where}: {message}"
 
 
 # -- admin ----------------------------------------------------------------------------------------------------------
 
-def _admin_allowed(request: Request, token: str | None) -> bool:
-    """Logged-in admins; or, for installs without accounts or for scripts, `?token=` with `mail_admin_token`."""
+def _admin_allowed(request: Request) -> bool:
     user = current_user(request)
-    if user is not None and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK["admin"]:
-        return True
-    secret = get_settings(request).mail_admin_token
-    return bool(secret and token and hmac.compare_digest(token.encode(), secret.encode()))
+    return user is not None and has_role(user["role"], "admin")
 
 
 @router.get("/admin/mail", response_class=HTMLResponse)
-def admin_page(request: Request, token: str | None = Query(None), page: int = Query(1, ge=1, le=100000)):
-    if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
+def admin_page(request: Request, page: int = Query(1, ge=1, le=100000)):
+    if not _admin_allowed(request):
+        return error_response(request, 403, "The mail admin page is for admins.")
     per_page = 100
     with get_db(request).connect() as conn:
         ctx: dict = {"periods": dstore.periods(conn), "rows": dstore.recent(conn, per_page, (page - 1) * per_page),
                "subscribers": sstore.count_by_status(conn), "events": sstore.recent_events(conn, 30),
-               "page": page, "per_page": per_page, "token": token}
-    return _page(request, "mail/admin.html", nav="admin", **{**ctx, "token": token or ""})
+               "page": page, "per_page": per_page}
+    return _page(request, "mail/admin.html", nav="admin", **ctx)
 
 
 @router.get("/admin/mail/preview", response_class=HTMLResponse)
-def admin_preview(request: Request, email: str = Query(...), token: str | None = Query(None),
-                  day: str | None = Query(None, alias="date")):
-    if not _admin_allowed(request, token):
-        return error_response(request, 403, "The mail admin page is for admins (or ?token= with mail_admin_token).")
+def admin_preview(request: Request, email: str = Query(...), day: str | None = Query(None, alias="date")):
+    if not _admin_allowed(request):
+        return error_response(request, 403, "The mail admin page is for admins.")
     try:
         address = normalize_email(email)
     except InvalidInput as exc:

@@ -8,11 +8,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from dailypapers.community import comments as comment_logic
 from dailypapers.community import moderation
 from dailypapers.ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.roles import ROLES
 from dailypapers.store import moderation as mod_store
-from dailypapers.store import users as user_store
 from dailypapers.web.auth import csrf_protect, require_role
 from dailypapers.web.deps import get_db, templates
+from dailypapers.web.inputs import BeforeQuery, RowIdPath
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,7 +25,7 @@ def _flag(value: str, field: str) -> bool:
 
 
 @router.get("/moderation", response_class=HTMLResponse)
-def log_page(request: Request, before: int | None = None):
+def log_page(request: Request, before: BeforeQuery = None):
     with get_db(request).connect() as conn:
         entries = mod_store.log_entries(conn, 100, before)
     older = entries[-1]["id"] if len(entries) == 100 else None
@@ -41,45 +40,27 @@ def hide_paper(request: Request, paper_id: str = Form(""), hidden: str = Form("1
         arxiv_id, _ = parse_arxiv_id(paper_id)
     except InvalidArxivId as exc:
         raise HTTPException(400, f"form field 'paper_id': {exc}") from None
-    try:
-        moderation.set_paper_hidden(get_db(request), user, arxiv_id, _flag(hidden, "hidden"), reason.strip())
-    except moderation.ModerationError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    moderation.set_paper_hidden(get_db(request), user, arxiv_id, _flag(hidden, "hidden"), reason.strip())
     return RedirectResponse("/moderation", status_code=303)
 
 
 @router.post("/moderation/users/suspend", dependencies=[Depends(csrf_protect)])
 def suspend_user(request: Request, username: str = Form(""), suspended: str = Form("1"), reason: str = Form(""),
                  user: dict = Depends(require_role("moderator"))):
-    try:
-        moderation.set_user_suspended(get_db(request), user, username.strip(), _flag(suspended, "suspended"),
-                                      reason.strip())
-    except moderation.ModerationError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    moderation.set_user_suspended(get_db(request), user, username.strip(), _flag(suspended, "suspended"),
+                                  reason.strip())
     return RedirectResponse("/moderation", status_code=303)
 
 
 @router.post("/moderation/comments/{comment_id}/delete", dependencies=[Depends(csrf_protect)])
-def delete_comment(request: Request, comment_id: int, reason: str = Form(""),
+def delete_comment(request: Request, comment_id: RowIdPath, reason: str = Form(""),
                    user: dict = Depends(require_role("moderator"))):
-    try:
-        comment_logic.delete(get_db(request), comment_id, user, reason.strip())
-    except comment_logic.CommentError as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    comment_logic.delete(get_db(request), comment_id, user, reason.strip())
     return RedirectResponse("/moderation", status_code=303)
 
 
 @router.post("/moderation/users/role", dependencies=[Depends(csrf_protect)])
 def set_role(request: Request, username: str = Form(""), role: str = Form(""), reason: str = Form(""),
              user: dict = Depends(require_role("admin"))):
-    if role not in ROLES:
-        raise HTTPException(400, f"form field 'role': one of {', '.join(ROLES)}, got {role!r}")
-    with get_db(request).write() as conn:
-        target = user_store.find_by_username(conn, username)
-        if target is None:
-            raise HTTPException(404, f"no user {username!r}")
-        if target["role"] != role:
-            user_store.set_role(conn, target["id"], role)
-            mod_store.log_action(conn, user, f"set_role_{role}", "user", target["id"], target["username"],
-                                 reason.strip())
+    moderation.set_role(get_db(request), user, username, role, reason.strip())
     return RedirectResponse("/moderation", status_code=303)

@@ -8,11 +8,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path convertor)
-from dailypapers.ids import parse_arxiv_id
+from dailypapers.ids import arxiv_categories, parse_arxiv_id
+from dailypapers.search import similar_papers
 from dailypapers.store import listing
 from dailypapers.web.caching import conditional
 from dailypapers.web.deps import get_db, get_settings
 from dailypapers.web.paper_markdown import paper_markdown
+from dailypapers.web.search_glue import vector_coverage
 from dailypapers.web.views import render_html
 
 router = APIRouter(include_in_schema=False)
@@ -31,16 +33,25 @@ def find_paper(request: Request, arxiv_id: str) -> dict:
 
 
 def similar_to(request: Request, arxiv_id: str, limit: int = SIMILAR) -> list:
-    """Similar papers from the search feature; a page still renders when search is unavailable."""
-    try:
-        from dailypapers.search import similar_papers
-    except ImportError:
-        return []
+    """Similar papers; a page still renders when they cannot be computed."""
     try:
         return similar_papers(get_db(request), arxiv_id, limit=limit)
     except Exception:  # similar papers are a garnish: log, never fail the paper page for them
         log.exception("similar papers for %s failed", arxiv_id)
         return []
+
+
+def _similar_note(request: Request, found: bool) -> str | None:
+    """What to say about similar papers while search vectors are missing (neighbours drawn from a few papers
+    would look random), or why there are none."""
+    coverage = vector_coverage(get_db(request))
+    if coverage is None:
+        return None if found else "Similar papers need meaning search, which is not available on this server."
+    if not coverage.complete:
+        if found:
+            return f"Drawn only from the papers meaning search knows: {coverage.sentence()}."
+        return f"Similar papers appear once this paper has its search vector ({coverage.sentence()})."
+    return None if found else "No similar papers found."
 
 
 def _comments_version(request: Request, paper_id: int) -> str:
@@ -67,11 +78,12 @@ def paper_page(request: Request, arxiv_id: str):
     if row["arxiv_id"] != arxiv_id:  # versioned spelling: one canonical page per paper
         return RedirectResponse(f"/papers/{row['arxiv_id']}", status_code=301)
     similar = [h.paper for h in similar_to(request, row["arxiv_id"])]
+    note = _similar_note(request, bool(similar))
     my_claim = _viewer_claim(request, row["id"])
-    ctx = {"p": row, "categories": (row.get("categories") or "").split(), "similar": similar,
-           "base_url": get_settings(request).base_url, "nav": None, "my_claim": my_claim}
+    ctx = {"p": row, "categories": arxiv_categories(row.get("categories")), "similar": similar,
+           "similar_note": note, "base_url": get_settings(request).base_url, "nav": None, "my_claim": my_claim}
     fp = listing.fingerprint([row, *similar], my_claim and (my_claim["id"], my_claim["status"]))
-    fp = listing.fingerprint([], fp, _comments_version(request, row["id"]))  # edits change no counter
+    fp = listing.fingerprint([], fp, _comments_version(request, row["id"]), note)  # edits change no counter
     return render_html(request, "paper.html", ctx, fp)
 
 

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings
-from dailypapers.web.routes.daily import PER_PAGE, CategoryParam
+from dailypapers.web.routes.daily import PER_PAGE, CategoryParam, show_banner
 from dailypapers.web.views import pager_for, ranked_page, render_html, trending_filter, trending_now
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +27,7 @@ def trending_page(request: Request, category: str | None = CategoryParam, page: 
         "pager": pager_for(request, page, PER_PAGE, result.total),
         "feed_url": "/feeds/trending.atom", "feed_title": f"{settings.site_name}: trending",
         "empty_message": "Nothing is trending yet: no papers were listed recently.",
+        "show_banner": show_banner(request),
     }
     return render_html(request, "list.html", ctx, result.fingerprint(categories, page),
                        max_age_s=trending_now()[1])

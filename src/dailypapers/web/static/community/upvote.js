@@ -28,7 +28,7 @@
       if (actionInput) actionInput.value = data.upvoted ? "remove" : "add";
       if (button) {
         button.setAttribute("aria-pressed", data.upvoted ? "true" : "false");
-        button.title = data.upvoted ? "Remove upvote" : "Upvote";
+        button.title = data.upvoted ? "You upvoted this: click to take it back" : "Upvote";
       }
       var count = form.querySelector("[data-upvote-count], .count");
       if (count) count.textContent = String(data.upvotes);
