@@ -1,5 +1,6 @@
 """The status page, the home page of an empty hub while backfilling or offline, and the scheduler in `serve`."""
 
+import threading
 import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -8,8 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.config import ConfigError, Settings
-from dailypapers.harvest.scheduler import SyncScheduler, next_run_after, parse_sync_time
+from dailypapers.harvest.scheduler import SyncJob, parse_sync_time, previous_slot
 from dailypapers.store import harvest as store
+from dailypapers.store.schema import harvest_runs
 from dailypapers.web.app import create_app
 from tests.community_support import login, make_user
 from tests.harvest_helpers import build_server, replay_settings
@@ -71,49 +73,62 @@ def test_empty_home_after_failed_sync_says_how_to_load_papers(db, settings):
     assert "dailypapers import FILE" in page.text and "arxiv-metadata-oai-snapshot.json" in page.text
 
 
-def test_next_run_is_the_next_sync_time_in_its_zone():
+def test_the_last_slot_is_the_last_sync_time_in_its_zone():
     at, zone = parse_sync_time(Settings(sync_time="00:30", sync_timezone="America/New_York"))
-    # 03:00 UTC on 1 July is 23:00 EDT on 30 June -> 00:30 EDT on 1 July = 04:30 UTC
-    assert next_run_after(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, zone) == datetime(2026, 7, 1, 4, 30, tzinfo=UTC)
-    assert next_run_after(datetime(2026, 7, 1, 4, 30, tzinfo=UTC), at, zone) == datetime(2026, 7, 2, 4, 30, tzinfo=UTC)
+    # 03:00 UTC on 1 July is 23:00 EDT on 30 June -> the last 00:30 EDT was on 30 June = 04:30 UTC
+    assert previous_slot(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, zone) == datetime(2026, 6, 30, 4, 30, tzinfo=UTC)
+    assert previous_slot(datetime(2026, 7, 1, 4, 30, tzinfo=UTC), at, zone) == datetime(2026, 7, 1, 4, 30, tzinfo=UTC)
     # in winter (EST) the same local time is an hour later in UTC
-    assert next_run_after(datetime(2026, 1, 5, 12, 0, tzinfo=UTC), at, zone) == datetime(2026, 1, 6, 5, 30, tzinfo=UTC)
-    assert next_run_after(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, ZoneInfo("UTC")).date() == date(2026, 7, 2)
+    assert previous_slot(datetime(2026, 1, 5, 12, 0, tzinfo=UTC), at, zone) == datetime(2026, 1, 5, 5, 30, tzinfo=UTC)
+    assert previous_slot(datetime(2026, 7, 1, 3, 0, tzinfo=UTC), at, ZoneInfo("UTC")).date() == date(2026, 7, 1)
     with pytest.raises(ConfigError, match="sync_time"):
         parse_sync_time(Settings(sync_time="half past"))
     with pytest.raises(ConfigError, match="sync_timezone"):
         parse_sync_time(Settings(sync_timezone="Mars/Olympus"))
 
 
-def test_scheduler_backfills_an_empty_database_at_once_and_only_then(db, settings):
+def test_sync_job_backfills_an_empty_database_at_once_and_only_then(db, settings):
     calls = []
-    sched = SyncScheduler(db, settings, sync=lambda *a, **k: calls.append(k)).start()
-    deadline = time.monotonic() + 5
-    while not calls and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.1)
-    sched.stop()
-    assert [c["trigger"] for c in calls] == ["serve"]
-    assert not sched.alive
-    # A database that already has papers waits for the daily slot instead.
+    job = SyncJob(db, settings, sync=lambda *a, **k: calls.append(k))
+    job(threading.Event())
+    assert [(c["trigger"], c["takeover"]) for c in calls] == [("serve", True)]
+    # A database that already has papers (an import) waits for the daily slot instead.
     from dailypapers.records import PaperRecord
     from dailypapers.store.papers import upsert_papers
 
     with db.write() as conn:
         upsert_papers(conn, [PaperRecord(arxiv_id="2501.00001", title="Imported")])
     calls.clear()
-    sched = SyncScheduler(db, settings, sync=lambda *a, **k: calls.append(k)).start()
-    time.sleep(0.3)
-    sched.stop()
+    SyncJob(db, settings, sync=lambda *a, **k: calls.append(k))(threading.Event())
     assert calls == []
 
 
-def test_create_app_does_not_sync_unless_asked(db, settings):
-    with _client(db, settings) as client:
-        assert client.get("/healthz").status_code == 200
-        assert not hasattr(client.app.state, "sync_scheduler")
-    with _client(db, settings.replace(sync_in_serve=False, index_on_serve=False), background_sync=True) as client:
-        assert not hasattr(client.app.state, "sync_scheduler")
+def test_sync_job_decides_from_the_run_log_so_any_process_can_take_over(db, settings):
+    from dailypapers.records import PaperRecord
+    from dailypapers.store.papers import upsert_papers
+
+    with db.write() as conn:
+        upsert_papers(conn, [PaperRecord(arxiv_id="2501.00001", title="Imported")])
+    s = settings.replace(sync_time="00:30", sync_timezone="UTC")
+    clock = [datetime(2026, 7, 1, 0, 10, tzinfo=UTC)]
+    job = SyncJob(db, s, now=lambda: clock[0])
+    assert job.due() is None  # no run yet, the slot has not come
+    clock[0] = datetime(2026, 7, 1, 0, 31, tzinfo=UTC)
+    assert job.due() == "daily"
+    with db.write() as conn:  # a process died mid-sync: still marked running, and its heartbeat is fresh
+        run = store.start_run(conn, "serve", backfill=False)
+        conn.execute(harvest_runs.update().where(harvest_runs.c.id == run).values(
+            started_at=datetime(2026, 7, 1, 0, 30), host="elsewhere", pid=1))
+    assert job.due() == "resume an interrupted sync"
+    with db.write() as conn:  # taking over retires it however fresh it looks
+        store.start_run(conn, "serve", backfill=False, retire_running=True)
+        assert store.get_run(conn, run)["status"] == "interrupted"
+    with db.write() as conn:
+        conn.execute(harvest_runs.update().where(harvest_runs.c.status == "running").values(
+            status="ok", finished_at=datetime(2026, 7, 1, 0, 40), started_at=datetime(2026, 7, 1, 0, 35)))
+    assert job.due() is None  # today's sync is done
+    clock[0] = datetime(2026, 7, 2, 0, 30, tzinfo=UTC)
+    assert job.due() == "daily"
 
 
 @pytest.mark.slow
@@ -122,16 +137,16 @@ def test_serve_backfills_in_the_background_while_pages_keep_answering(db, settin
     try:
         s = replay_settings(settings, server, ["cs"])
         with _admin_client(db, s.replace(index_on_serve=False), background_sync=True) as client:
-            scheduler = client.app.state.sync_scheduler
+            scheduler = client.app.state.jobs.states["arxiv-sync"]
             saw_progress = False
             deadline = time.monotonic() + 60
-            while scheduler.runs == 0 and time.monotonic() < deadline:
+            while scheduler.run.runs == 0 and time.monotonic() < deadline:
                 started = time.monotonic()
                 page = client.get("/admin/status")
                 assert page.status_code == 200 and time.monotonic() - started < 1.0  # never blocked by the sync
                 saw_progress |= "Backfill in progress" in page.text
                 time.sleep(0.2)
-            assert scheduler.runs == 1 and scheduler.last_error is None
+            assert scheduler.run.runs == 1 and scheduler.run.last_error is None
             assert saw_progress
             home = client.get("/")
             assert "Daily papers" in home.text and "2606.32040" in home.text

@@ -2,7 +2,7 @@
 
     base modules (ids, links, records, config, progress, ranking, clock, roles, processes, errors, gist, authors)
       < store, sources          (migrations sit with store: they read store.schema)
-      < search, ingest
+      < search, ingest, recs, library
       < community, harvest, mail
       < web
       < cli
@@ -23,7 +23,7 @@ LEVELS: dict[str, int] = {
     **dict.fromkeys(["ids", "links", "records", "config", "progress", "ranking", "clock", "roles", "processes",
                      "errors", "gist", "authors"], 0),
     **dict.fromkeys(["store", "sources", "migrations"], 1),
-    **dict.fromkeys(["search", "ingest"], 2),
+    **dict.fromkeys(["search", "ingest", "recs", "library"], 2),
     **dict.fromkeys(["community", "harvest", "mail"], 3),
     "web": 4,
     "cli": 5,

@@ -116,7 +116,7 @@ def test_serve_worker_embeds_new_papers(corpus, settings):
     app = create_app(serve_settings, db=corpus)
     with TestClient(app):  # a plain create_app never starts the worker
         time.sleep(0.5)
-        assert not hasattr(app.state, "index_worker_thread")
+        assert not hasattr(app.state, "jobs")
     app = create_app(serve_settings, db=corpus, background_sync=True)  # what `dailypapers serve` does
     with TestClient(app):
         deadline = time.monotonic() + 60

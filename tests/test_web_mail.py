@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from dailypapers.mail.backends import MemoryBackend
-from dailypapers.mail.schedule import DigestScheduler, due
+from dailypapers.mail.schedule import DigestJob, due
 from dailypapers.mail.sender import send_period
 from dailypapers.store import subscriptions as sstore
 from dailypapers.store.schema import subscribers
@@ -197,7 +197,7 @@ def test_scheduler_sends_each_due_period_once(db, settings):
         return Report()
 
     clock = iter([datetime(2025, 3, 3, 6), datetime(2025, 3, 3, 8), datetime(2025, 3, 3, 9)])
-    sched = DigestScheduler(db, settings, clock=lambda: next(clock), send=fake_send)
+    sched = DigestJob(db, settings, clock=lambda: next(clock), send=fake_send)
     assert sched.tick() == []
     assert sched.tick() == [("daily", date(2025, 3, 3)), ("weekly", date(2025, 3, 3))]
     assert sched.tick() == []
@@ -208,12 +208,13 @@ def test_serve_lifespan_starts_and_stops_the_scheduler(db, settings):
     app = create_app(settings.replace(digest_schedule_enabled=True, sync_in_serve=False, index_on_serve=False), db=db,
                      background_sync=True)
     with TestClient(app):
-        assert app.state.digest_scheduler._thread.is_alive()
-    assert not app.state.digest_scheduler._thread.is_alive()
+        assert list(app.state.jobs.states) == ["digests", "housekeeping"] and app.state.jobs.alive
+    assert not app.state.jobs.alive
     off = create_app(settings.replace(digest_schedule_enabled=False, sync_in_serve=False, index_on_serve=False), db=db,
                      background_sync=True)
-    assert not hasattr(off.state, "digest_scheduler")
-    assert not hasattr(create_app(settings, db=db).state, "digest_scheduler")  # tests and embedders: never
+    with TestClient(off):
+        assert "digests" not in off.state.jobs.states
+    assert not hasattr(create_app(settings, db=db).state, "jobs")  # tests and embedders: never
 
 
 def test_account_page_subscription_for_logged_in_users(client, db):

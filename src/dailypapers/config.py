@@ -217,6 +217,7 @@ class Settings(BaseModel):
     index_batch_size: int = Field(64, ge=1)
     index_on_serve: bool = True
     keyword_index_in_memory: bool = True
+    recs_vocabulary_papers: int = 20000
     arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
     arxiv_rss_url: str = "https://rss.arxiv.org/rss"
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
@@ -231,6 +232,9 @@ class Settings(BaseModel):
     sync_time: ClockTime = "00:30"
     sync_timezone: TimeZone = "America/New_York"
     daily_list_policy: Annotated[DailyListPolicy, BeforeValidator(_lower)] = DailyListPolicy.ALL
+    # Several processes and hosts (issue 15): background jobs and their leases.
+    jobs_in_serve: bool = True
+    job_lease_seconds: float = Field(30.0, gt=0)
 
     def __init__(self, **values: Any) -> None:
         try:

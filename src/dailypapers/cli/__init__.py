@@ -28,15 +28,17 @@ def _register() -> None:
         db_cmds,
         harvest_cmds,
         import_cmds,
+        library_cmds,
         mail_cmds,
         mcp_cmd,
+        recs_cmds,
         search_cmds,
         serve_cmd,
         user_cmds,
     )
 
     for module in (db_cmds, import_cmds, serve_cmd, search_cmds,
-                   harvest_cmds, mail_cmds, user_cmds, mcp_cmd):
+                   harvest_cmds, mail_cmds, user_cmds, recs_cmds, library_cmds, mcp_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -7,8 +7,11 @@ import sys
 import click
 
 from dailypapers.cli.common import AppContext, pass_app
+from dailypapers.harvest.polite import polite_client
 from dailypapers.harvest.status import harvest_status
-from dailypapers.harvest.sync import SyncFailed, run_sync
+from dailypapers.harvest.sync import SyncFailed, SyncStopped, run_sync, stop_when
+from dailypapers.jobs.catalog import ARXIV_SYNC
+from dailypapers.jobs.lease import LeaseBusy, held
 from dailypapers.sources.arxiv_api import FETCH_ERRORS, fetch_papers
 from dailypapers.store.harvest import SyncAlreadyRunning
 from dailypapers.store.papers import upsert_papers
@@ -34,8 +37,10 @@ def sync(app: AppContext, backfill_days: int | None, categories: tuple[str, ...]
         settings = settings.replace(arxiv_categories=list(categories))
     db = app.database()
     try:
-        result = run_sync(db, settings, trigger="cli")
-    except (SyncFailed, SyncAlreadyRunning) as exc:
+        # The same lease as the `arxiv-sync` job of serve and worker processes: one sync at a time on any host.
+        with held(db, ARXIV_SYNC, settings) as lost:
+            result = run_sync(db, settings, trigger="cli", takeover=True, on_page=stop_when(lost))
+    except (SyncFailed, SyncAlreadyRunning, SyncStopped, LeaseBusy) as exc:
         click.echo(f"sync failed: {exc}", err=True)
         sys.exit(1)
     click.echo(result.line())
@@ -48,7 +53,8 @@ def fetch(app: AppContext, ids: tuple[str, ...]) -> None:
     """Fetch papers by arXiv id or link from the arXiv API and store them (not put on a daily list)."""
     db = app.database()
     try:
-        records = fetch_papers(list(ids), app.settings)
+        with polite_client(db, app.settings) as client:
+            records = fetch_papers(list(ids), app.settings, client=client)
     except FETCH_ERRORS as exc:
         click.echo(f"fetch failed: {exc}", err=True)
         sys.exit(1)

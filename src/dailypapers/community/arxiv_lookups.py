@@ -26,17 +26,20 @@ MAX_QUEUED = 200  # at up to a minute each while arXiv is down, more would only 
 Lookup = Future  # resolves to the PaperRecord, or raises SubmissionRefused
 
 
+Fetch = Callable[[str, Settings, Database], PaperRecord | None]
+
+
 class LookupQueue:
-    def __init__(self, fetch: Callable[[str, Settings], PaperRecord | None] = submissions.fetch_from_arxiv) -> None:
+    def __init__(self, fetch: Fetch = submissions.fetch_from_arxiv) -> None:
         self._fetch = fetch
-        self._queue: queue.Queue[tuple[str, Settings, Future] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, Settings, Database, Future] | None] = queue.Queue()
         self._waiting: dict[str, Future] = {}
         self._lock = threading.Lock()
         self._closed = False
         self._thread = threading.Thread(target=self._work, name="arxiv-lookups", daemon=True)
         self._thread.start()
 
-    def lookup(self, arxiv_id: str, settings: Settings) -> Future:
+    def lookup(self, arxiv_id: str, settings: Settings, db: Database) -> Future:
         """The (possibly shared) look-up of `arxiv_id`; refuses at once when too many already wait for arXiv."""
         with self._lock:
             if arxiv_id in self._waiting:
@@ -47,15 +50,15 @@ class LookupQueue:
                                 "try again later")
             future: Future = Future()
             self._waiting[arxiv_id] = future
-        self._queue.put((arxiv_id, settings, future))
+        self._queue.put((arxiv_id, settings, db, future))
         return future
 
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
-            arxiv_id, settings, future = item
+            arxiv_id, settings, db, future = item
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._fetch(arxiv_id, settings))
+                    future.set_result(self._fetch(arxiv_id, settings, db))
                 except Exception as exc:  # handed to whoever waits on the future
                     future.set_exception(exc)
             with self._lock:

@@ -48,10 +48,13 @@ class Submitted:
     title: str
 
 
-def fetch_from_arxiv(arxiv_id: str, settings: Settings) -> PaperRecord | None:
+def fetch_from_arxiv(arxiv_id: str, settings: Settings, db: Database) -> PaperRecord | None:
     """Metadata from the arXiv API; None when it finds nothing."""
+    from dailypapers.harvest.polite import polite_client  # spaced with every process's requests to arXiv
+
     try:
-        return arxiv_api.fetch_papers([arxiv_id], settings).get(arxiv_id)
+        with polite_client(db, settings) as client:
+            return arxiv_api.fetch_papers([arxiv_id], settings, client=client).get(arxiv_id)
     except arxiv_api.UnknownArxivIds:
         raise SubmissionRefused("metadata", f"arXiv has no paper {arxiv_id}") from None
     except Exception as exc:  # network trouble must not become a 500
@@ -151,5 +154,5 @@ def submit(db: Database, settings: Settings, user: dict, paper_text: str, commen
     """Check, look the paper up on arXiv when needed (blocking: the web app waits on it only briefly, see
     `dailypapers.community.arxiv_lookups`), and store."""
     prepared = prepare(db, settings, user, paper_text, comment)
-    record = fetch_from_arxiv(prepared.arxiv_id, settings) if prepared.paper is None else None
+    record = fetch_from_arxiv(prepared.arxiv_id, settings, db) if prepared.paper is None else None
     return complete(db, settings, user, prepared, record)

@@ -1,9 +1,8 @@
-"""The daily sync inside `dailypapers serve`: a background thread, never in the way of web requests.
+"""When the arXiv sync is due: the `arxiv-sync` job of jobs/catalog.py, run by `serve` and `worker` processes.
 
 It syncs once a day at `sync_time` in `sync_timezone` (after arXiv's announcement at 00:00 US Eastern), starts
-the backfill at once when the server first starts on an empty database, and after a failed sync (arXiv down,
-machine offline) tries again hourly until the next daily slot. Failures are logged and shown on the status
-page; they never stop the server.
+the backfill at once on an empty database, resumes a sync whose process died, and after a failed sync (arXiv down,
+machine offline) tries again hourly. Failures are logged and shown on the status page; they never stop the server.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.config import ConfigError, Settings
-from dailypapers.harvest.sync import SyncFailed, run_sync
+from dailypapers.harvest.sync import SyncFailed, SyncStopped, run_sync, stop_when
 from dailypapers.store import harvest as store
 from dailypapers.store.db import Database
 from dailypapers.store.harvest import SyncAlreadyRunning
@@ -40,16 +39,23 @@ def parse_sync_time(settings: Settings) -> tuple[time, ZoneInfo]:
     return at, zone
 
 
-def next_run_after(now: datetime, at: time, zone: ZoneInfo) -> datetime:
-    """The first `at` o'clock in `zone` strictly after `now` (aware), as an aware UTC datetime."""
+def previous_slot(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """The last `at` o'clock in `zone` at or before `now` (aware), as an aware UTC datetime."""
     local = now.astimezone(zone)
     candidate = datetime.combine(local.date(), at, tzinfo=zone)
-    if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=zone)
+    if candidate > local:
+        candidate = datetime.combine(local.date() - timedelta(days=1), at, tzinfo=zone)
     return candidate.astimezone(UTC)
 
 
-class SyncScheduler:
+class SyncJob:
+    """One pass of the arXiv sync job (jobs/catalog.py): decides from the run log whether a sync is due, runs it.
+
+    Due: the backfill of an empty database; a sync that stopped midway (its process died: whoever holds the lease
+    resumes it from its checkpoint); a failed one an hour later; and the daily sync once `sync_time` has passed
+    since the last run started. The decision lives in the database, so any process can take the job over.
+    """
+
     def __init__(self, db: Database, settings: Settings, *, now: Callable[[], datetime] | None = None,
                  sync: Callable[..., object] = run_sync):
         self.db = db
@@ -57,63 +63,43 @@ class SyncScheduler:
         self.at, self.zone = parse_sync_time(settings)
         self.now = now or (lambda: datetime.now(UTC))
         self.sync = sync
+        self.started = self.now()
         self.runs = 0
         self.last_error: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="dailypapers-sync", daemon=True)
 
-    def start(self) -> SyncScheduler:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 2.0) -> None:
-        # A sync in progress may be waiting on arXiv; the thread is a daemon, so the process need not wait for
-        # it, and the next start marks that run as interrupted and resumes from its checkpoint.
-        self._stop.set()
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def _needs_backfill(self) -> bool:
+    def due(self) -> str | None:
+        """Why a sync should run now, or None."""
+        now = self.now()
         with self.db.connect() as conn:
-            return count_papers(conn) == 0 and not store.all_checkpoints(conn)
+            if count_papers(conn) == 0 and not store.all_checkpoints(conn):
+                return "empty database: backfill"
+            runs = store.recent_runs(conn, limit=1)
+        if not runs:  # papers came from an import: wait for the daily slot
+            return "daily" if previous_slot(now, self.at, self.zone) > self.started else None
+        last = runs[0]
+        started = last["started_at"].replace(tzinfo=UTC)
+        if last["status"] in ("running", "interrupted"):
+            return "resume an interrupted sync"
+        if last["status"] == "failed" and now - (last["finished_at"] or last["started_at"]).replace(tzinfo=UTC) \
+                >= RETRY_AFTER_FAILURE:
+            return "retry after failure"
+        if started < previous_slot(now, self.at, self.zone):
+            return "daily"
+        return None
 
-    def _run_once(self, why: str) -> None:
+    def __call__(self, stop: threading.Event) -> None:
+        why = self.due()
+        if why is None:
+            return
         log.info("arXiv sync starting (%s)", why)
         try:
-            # Progress goes to the log, not a tqdm bar drawn over the server's console.
-            self.sync(self.db, self.settings, trigger="serve", progress_stream=_NOT_A_TTY)
+            # Progress goes to the log, not a tqdm bar drawn over the server's console. Whoever holds the job's
+            # lease is the only sync alive, so a run still marked running was left by a dead process.
+            self.sync(self.db, self.settings, trigger="serve", progress_stream=_NOT_A_TTY, on_page=stop_when(stop),
+                      takeover=True)
             self.last_error = None
-        except (SyncFailed, SyncAlreadyRunning) as exc:
+        except (SyncFailed, SyncAlreadyRunning, SyncStopped) as exc:
             self.last_error = str(exc)
-            log.warning("arXiv sync failed: %s", exc)
-        except Exception as exc:  # a bug must not kill the scheduler; it is in the run log and the server log
-            self.last_error = f"{type(exc).__name__}: {exc}"
-            log.exception("arXiv sync crashed")
-        self.runs += 1
-
-    def _loop(self) -> None:
-        try:
-            if self._needs_backfill():
-                self._run_once("empty database: backfill")
-        except Exception:
-            log.exception("cannot check the database for a first backfill")
-        while not self._stop.is_set():
-            now = self.now()
-            due = next_run_after(now, self.at, self.zone)
-            if self.last_error:
-                due = min(due, now + RETRY_AFTER_FAILURE)
-            log.info("next arXiv sync at %s", due.astimezone(self.zone).isoformat(timespec="minutes"))
-            if self._stop.wait(max(0.0, (due - now).total_seconds())):
-                return
-            self._run_once("retry after failure" if self.last_error else "daily")
-
-
-def attach_scheduler(app, db: Database, settings: Settings) -> None:
-    """Run a SyncScheduler for the lifetime of `app` (as `app.state.sync_scheduler`)."""
-    from dailypapers.web.background import run_beside
-
-    parse_sync_time(settings)  # bad settings fail at startup, not in the thread
-    run_beside(app, "sync_scheduler", lambda: SyncScheduler(db, settings).start(), lambda job: job.stop())
+            log.warning("arXiv sync did not finish: %s", exc)
+        finally:
+            self.runs += 1

@@ -12,12 +12,14 @@ into one row per versionless arXiv id.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from dailypapers.config import Settings
 from dailypapers.harvest.announce import listing_day
+from dailypapers.harvest.polite import polite_client
 from dailypapers.progress import Progress
 from dailypapers.records import DailyEntryRecord, PaperRecord
 from dailypapers.sources import oai_pmh, rss
@@ -27,10 +29,24 @@ from dailypapers.sources.xmlparse import SourceFormatError
 from dailypapers.store import harvest as store
 from dailypapers.store.daily import upsert_daily_entries
 from dailypapers.store.db import Database
-from dailypapers.store.papers import upsert_papers
+from dailypapers.store.papers import upsert_papers, utcnow
 
 log = logging.getLogger(__name__)
 DAILY_TYPES = ("new", "cross")  # announcements that make a paper "new in the categories" today
+
+
+class SyncStopped(RuntimeError):
+    """Raised from `on_page` when a sync must stop between pages; the run is logged as interrupted and resumes."""
+
+
+def stop_when(event: threading.Event) -> Callable[[object], None]:
+    """An `on_page` hook that stops the sync between pages once `event` is set (lease lost, process stopping)."""
+
+    def check(_result: object) -> None:
+        if event.is_set():
+            raise SyncStopped("the sync lost its lease or its process is stopping; the next one resumes from here")
+
+    return check
 
 
 class SyncFailed(RuntimeError):
@@ -72,17 +88,19 @@ def plan_sets(categories: list[str]) -> list[str]:
 
 def run_sync(db: Database, settings: Settings | None = None, *, client: PoliteClient | None = None,
              trigger: str = "cli", today: date | None = None, progress_stream=None,
-             on_page: Callable[[SyncResult], None] | None = None) -> SyncResult:
-    """One sync from where the last one stopped. Raises SyncFailed (after logging the run as failed)."""
+             on_page: Callable[[SyncResult], None] | None = None, takeover: bool = False) -> SyncResult:
+    """One sync from where the last one stopped. Raises SyncFailed (after logging the run as failed).
+
+    `takeover`: the caller holds the sync job's lease, so a run still marked running belongs to a dead process."""
     settings = settings or db.settings
     today = today or datetime.now(UTC).date()
     sets = plan_sets(settings.arxiv_categories)
     with db.write() as conn:
         backfill = all(store.get_checkpoint(conn, s) is None for s in sets)
-        run_id = store.start_run(conn, trigger, backfill)
+        run_id = store.start_run(conn, trigger, backfill, retire_running=takeover)
     result = SyncResult(run_id=run_id, backfill=backfill)
     own_client = client is None
-    client = client or PoliteClient(settings)
+    client = client or polite_client(db, settings)
     try:
         with Progress("backfill" if backfill else "sync", unit="records", stream=progress_stream) as progress:
             for set_spec in sets:
@@ -93,6 +111,10 @@ def run_sync(db: Database, settings: Settings | None = None, *, client: PoliteCl
         with db.write() as conn:
             store.finish_run(conn, run_id, error=message)
         raise SyncFailed(message) from exc
+    except SyncStopped as exc:
+        with db.write() as conn:
+            store.update_run(conn, run_id, status="interrupted", finished_at=utcnow(), error=str(exc))
+        raise
     except BaseException as exc:  # KeyboardInterrupt, bugs: never leave the run looking alive
         with db.write() as conn:
             store.finish_run(conn, run_id, error=f"stopped: {type(exc).__name__}: {exc}"[:500])
@@ -141,6 +163,7 @@ def _harvest_set(db, settings, client, set_spec, today, result, progress, on_pag
             chain_max = max([*stamps, chain_max] if chain_max else stamps)
         done = page.token is None
         with db.write() as conn:
+            _still_ours(conn, result.run_id)
             _store_records(conn, settings, kept, daily_from, result)
             values = {"token": page.token, "cursor": page.cursor, "complete_size": page.complete_size,
                       "chain_max_datestamp": chain_max, "from_date": from_date}
@@ -161,6 +184,13 @@ def _harvest_set(db, settings, client, set_spec, today, result, progress, on_pag
             result.sets[set_spec] = f"harvested through {values['harvested_through']}"
             return
         token = page.token
+
+
+def _still_ours(conn, run_id: int) -> None:
+    """Refuse to write a page once another process took this sync over (it marked our run interrupted when it took
+    the lease): a process that stalled past its lease never writes beside the one that resumed its work."""
+    if store.run_status(conn, run_id, lock=True) != "running":
+        raise SyncStopped("another process took this sync over; nothing more is written by this one")
 
 
 def _store_records(conn, settings: Settings, records: list[OaiRecord], daily_from: date,
@@ -218,6 +248,7 @@ def _announcements(db: Database, settings: Settings, client: PoliteClient, resul
         return
     rows = [store.AnnouncementRow(a.arxiv_id, a.day, a.announce_type, a.announced_at) for a in items]
     with db.write() as conn:
+        _still_ours(conn, result.run_id)
         upserted, ids = upsert_papers(conn, [a.paper for a in items])
         announced, daily_added = _apply_announcements(conn, settings, rows, ids)
         store.add_to_run(conn, result.run_id, papers_new=upserted.new, papers_updated=upserted.updated,

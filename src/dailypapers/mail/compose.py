@@ -111,7 +111,8 @@ class Digest:
 
 def build_digest(content: DigestContent, subscriber: dict[str, Any], already_sent: set[int],
                  last_sent_at: datetime | None, site_name: str) -> Digest:
-    """Trending papers first, then per topic the new matches; never a paper the subscriber already had."""
+    """Trending papers first, then "For you" (subscribers with an account and a library), then per topic the new
+    matches; never a paper the subscriber already had."""
     period: Period = content.period
     taken = set(already_sent)
     label = "Daily" if period.kind == "daily" else "Weekly"
@@ -121,6 +122,12 @@ def build_digest(content: DigestContent, subscriber: dict[str, Any], already_sen
     digest.sections.append({"title": f"Trending {'today' if period.kind == 'daily' else 'this week'}",
                             "papers": papers})
     taken.update(p["id"] for p in papers)
+    if subscriber.get("user_id"):  # an account's library ranks the period's papers for it
+        ids = [p for p in content.for_you_ids(subscriber["user_id"]) if p not in taken][: content.topic_count]
+        found = [p for p in (content.paper(i) for i in ids) if p]
+        taken.update(p["id"] for p in found)
+        if found:
+            digest.sections.append({"title": "For you", "papers": found, "topic": True})
     since = min(last_sent_at or period.start, period.start) - TOPIC_LOOKBACK
     for topic in subscriber.get("topics") or []:
         ids = [p for p in content.topic_ids(topic, since) if p not in taken][: content.topic_count]

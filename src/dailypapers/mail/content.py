@@ -65,6 +65,7 @@ class DigestContent:
         self.trending_count, self.topic_count = trending_count, topic_count
         self._trending: list[int] | None = None
         self._topics: dict[tuple[str, str, date], list[int]] = {}
+        self._candidates: list[int] | None = None
         self._papers: dict[int, dict[str, Any]] = {}
 
     # -- trending ---------------------------------------------------------------------------------------------
@@ -103,6 +104,18 @@ class DigestContent:
                              limit=self.topic_count * 4, categories=[value] if kind == "category" else None,
                              author=value if kind == "author" else None)
         return [hit.paper["id"] for hit in page.hits]
+
+    # -- for you ----------------------------------------------------------------------------------------------
+    def for_you_ids(self, user_id: int) -> list[int]:
+        """The period's listed papers ranked for the reader's library (empty without a library)."""
+        from dailypapers.recs.reader import rank_for_reader
+
+        if self._candidates is None:
+            self._candidates = self._rank(10_000)
+        ranked = [r.paper_id for r in rank_for_reader(self.db, user_id, self._candidates,
+                                                      limit=self.topic_count * 4)]
+        self._load(ranked)
+        return ranked
 
     # -- papers -----------------------------------------------------------------------------------------------
     def _load(self, ids: list[int]) -> None:

@@ -1,4 +1,4 @@
-"""Sending digests on schedule from `serve`: a background thread started and stopped by the app's lifespan.
+"""When digests are due: the `digests` job of jobs/catalog.py, run by `serve` and `worker` processes.
 
 Daily digests go out on weekdays, weekly ones on `digest_weekly_day`, both once the local time (`digest_timezone`)
 reaches `digest_hour`. Sending is idempotent per period, so a restart, or several `serve` processes, never repeat a
@@ -51,15 +51,18 @@ def due(settings: Settings, local_now: datetime) -> list[tuple[str, date]]:
     return out
 
 
-class DigestScheduler:
-    """Checks every `poll_s` seconds what is due and sends it (each period once per process, once in all)."""
+class DigestJob:
+    """One pass of the `digests` job (jobs/catalog.py): sends whatever period is due and not yet sent from here.
 
-    def __init__(self, db: Database, settings: Settings, poll_s: float = 60.0, first_check_s: float = 30.0,
-                 clock: Callable[[], datetime] | None = None, send: Callable | None = None) -> None:
+    `done` only saves work: sending is idempotent per period (the deliveries table), so a process that takes the job
+    over sends exactly the digests still missing, and never one twice."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Callable[[], datetime] | None = None,
+                 send: Callable | None = None) -> None:
         self.db, self.settings = db, settings
         self.zone = _zone(settings.digest_timezone)
         _weekday(settings.digest_weekly_day)
-        self.poll_s, self.first_check_s = poll_s, first_check_s
+        due(settings, datetime.now(self.zone))  # a bad digest_hour fails at start-up, not at 7 am
         self.clock = clock or (lambda: datetime.now(self.zone))
         if send is None:
             from dailypapers.mail.sender import send_period
@@ -67,22 +70,14 @@ class DigestScheduler:
             send = send_period
         self.send = send
         self.done: set[tuple[str, date]] = set()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="digest-scheduler", daemon=True)
-        self._thread.start()
+    def __call__(self, stop: threading.Event) -> list[tuple[str, date]]:
+        return self.tick(stop)
 
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def tick(self) -> list[tuple[str, date]]:
+    def tick(self, stop: threading.Event | None = None) -> list[tuple[str, date]]:
         sent = []
         for kind, day in due(self.settings, self.clock()):
-            if (kind, day) in self.done or self._stop.is_set():
+            if (kind, day) in self.done or (stop is not None and stop.is_set()):
                 continue
             report = self.send(self.db, self.settings, kind, day)
             log.info("scheduled digest: %s", report.summary())
@@ -90,29 +85,3 @@ class DigestScheduler:
                 self.done.add((kind, day))
             sent.append((kind, day))
         return sent
-
-    def _run(self) -> None:
-        # A short wait first, so a server that starts and stops at once (tests, `--help` probes) sends nothing.
-        if self._stop.wait(self.first_check_s):
-            return
-        while not self._stop.is_set():
-            try:
-                self.tick()
-            except Exception:  # keep serving pages whatever happens to one sending run
-                log.exception("scheduled digest run failed; trying again in %.0fs", self.poll_s)
-            self._stop.wait(self.poll_s)
-
-
-def install(app, settings: Settings, db: Database) -> None:
-    """Wrap the app's lifespan so the scheduler runs while the app serves (when `digest_schedule_enabled`)."""
-    if not settings.digest_schedule_enabled:
-        return
-    from dailypapers.web.background import run_beside
-
-    scheduler = DigestScheduler(db, settings)  # validates the settings now, not at 7 am
-
-    def start() -> DigestScheduler:
-        scheduler.start()
-        return scheduler
-
-    run_beside(app, "digest_scheduler", start, lambda job: job.stop())

@@ -54,8 +54,7 @@ class _State:
         self._embedder: Embedder | None = None
         self._index: NumpyIndex | None = None
         self._lock = threading.Lock()
-        in_memory = db.settings.keyword_index_in_memory and db.dialect == "sqlite"
-        self.keyword_index = KeywordIndex(db) if in_memory else None
+        self.keyword_index = KeywordIndex(db) if db.settings.keyword_index_in_memory else None
 
     @property
     def embedder(self) -> Embedder:
@@ -177,7 +176,7 @@ def _keyword_query(conn: sa.Connection, q: ParsedQuery) -> store.KeywordQuery:
 
 def _keyword(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
              limit: int) -> list[tuple[int, float]]:
-    """The best keyword matches: from the in-memory BM25 index when it can answer (SQLite, no phrase and no
+    """The best keyword matches: from the in-memory BM25 index when it can answer (no phrase and no
     category/author/date filter), else from the database's full-text search."""
     keywords = state(db).keyword_index
     index = None
@@ -196,7 +195,7 @@ def _keyword(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.F
 
 
 def keyword_index_status(db: Database) -> str:
-    """"off" (PostgreSQL, or the setting), "ready", or "building" (FTS5 ranks meanwhile)."""
+    """"off" (the setting), "ready", or "building" (the database's full-text search ranks meanwhile)."""
     keywords = state(db).keyword_index
     if keywords is None:
         return "off"

@@ -1,4 +1,4 @@
-"""Computing the vectors of papers that lack one: `dailypapers index` and the serve worker.
+"""Computing the vectors of papers that lack one: `dailypapers index` and the `embeddings` job.
 
 Papers are read in chunks, sorted by token length inside each chunk (a batch of similar lengths wastes no work on
 padding), embedded in batches, and every batch is committed on its own. A kill -9 therefore loses at most the
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,8 +58,8 @@ def index_missing(db: Database, batch_size: int | None = None, limit: int | None
             if limit is not None:
                 chunk = chunk[: max(limit - result.embedded, 0)]
             texts = [paper_text(p.title, p.abstract) for p in chunk]
-            order = np.argsort(embedder.token_counts(texts)) if hasattr(embedder, "token_counts") else range(len(chunk))
-            order = list(order)
+            order: list[int] = (list(np.argsort(embedder.token_counts(texts))) if hasattr(embedder, "token_counts")
+                                else list(range(len(chunk))))
             for s in range(0, len(order), batch_size):
                 if stop is not None and stop.is_set():
                     return result
@@ -81,42 +82,13 @@ def index_missing(db: Database, batch_size: int | None = None, limit: int | None
     return result
 
 
-class IndexWorker:
-    """Background thread for `serve`: embeds papers lacking vectors, then checks again every `interval` seconds
-    (so papers that imports and syncs add are picked up without anyone running `dailypapers index`)."""
+def embed_pass(db: Database) -> Callable[[threading.Event], IndexResult]:
+    """One pass of the `embeddings` job (jobs/catalog.py): embed every paper lacking a vector, in batches."""
 
-    def __init__(self, db: Database, interval: float = 30.0) -> None:
-        self.db = db
-        self.interval = interval
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="dailypapers-index", daemon=True)
+    def run(stop: threading.Event) -> IndexResult:
+        done = index_missing(db, stop=stop)
+        if done.embedded:
+            log.info("search index: embedded %d papers (%.1f/s), %d left", done.embedded, done.rate, done.remaining)
+        return done
 
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.stop_event.set()
-        self.thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self.stop_event.is_set():
-            try:
-                done = index_missing(self.db, stop=self.stop_event)
-                if done.embedded:
-                    log.info("search index: embedded %d papers (%.1f/s), %d left", done.embedded, done.rate,
-                             done.remaining)
-            except Exception:  # keep serving pages even if the model cannot load; say why in the log
-                log.exception("search index worker failed; retrying in %.0fs", self.interval)
-            self.stop_event.wait(self.interval)
-
-
-def attach_index_worker(app, db: Database) -> None:
-    """Run an IndexWorker for the lifetime of `app` (as `app.state.index_worker_thread`)."""
-    from dailypapers.web.background import run_beside
-
-    def start() -> IndexWorker:
-        worker = IndexWorker(db)
-        worker.start()
-        return worker
-
-    run_beside(app, "index_worker_thread", start, lambda worker: worker.stop())
+    return run

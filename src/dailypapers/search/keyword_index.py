@@ -1,11 +1,12 @@
-"""Keeps an in-process BM25 index (search/bm25.py) in step with the papers table, on SQLite.
+"""Keeps an in-process BM25 index (search/bm25.py) in step with the papers table, on SQLite and PostgreSQL.
 
-Before each query the table's text signature (highest paper id, highest entry of the text-change log) is compared
-with the snapshot's. A small difference is applied on the spot: papers above the last id seen are added, changed
-ones re-read, deleted ones removed. A large one (a bulk import under way) starts a background rebuild, and keyword
-queries go to FTS5 until it is done. So the index never answers with a paper's old text, never with a deleted
-paper, and never misses a new one; hidden papers are filtered by the caller, like every other search hit. After a
-crash or a restart nothing is stale either: the index lives in memory only and is rebuilt from the table.
+Before each query the text-change log (store/text_log.py) is read from where the snapshot stands. A small
+difference is applied on the spot: new papers added, changed ones re-read, deleted ones removed. A large one (a bulk
+import under way) starts a background rebuild, and keyword queries go to the database's own full-text search (FTS5,
+or PostgreSQL's) until it is done; so does a fresh process until its first build is ready. So the index never
+answers with a paper's old text, never with a deleted paper, and never misses a new one; hidden papers are filtered
+by the caller, like every other search hit. After a crash or a restart nothing is stale either: the index lives in
+memory only and is rebuilt from the table.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import sqlalchemy as sa
 
 from dailypapers.search.bm25 import Bm25Index, Document
 from dailypapers.store import search as store
+from dailypapers.store import text_log
 from dailypapers.store.db import Database
+from dailypapers.store.text_log import Changes, LogPosition
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +33,8 @@ MAX_DEAD_SHARE = 0.2  # replaced or removed papers' old postings still scanned, 
 class KeywordIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
-        # (snapshot, the table signature it matches), swapped as one object so readers never pair them wrongly
-        self._state: tuple[Bm25Index, tuple[int, int]] | None = None
+        # (snapshot, the log position it matches), swapped as one object so readers never pair them wrongly
+        self._state: tuple[Bm25Index, LogPosition] | None = None
         self._lock = threading.Lock()
         self._builder: threading.Thread | None = None
         self.last_build_seconds: float | None = None
@@ -78,39 +81,48 @@ class KeywordIndex:
     def _build(self) -> None:
         started = time.monotonic()
         with self.db.connect() as conn:
-            signature = store.text_signature(conn)
-            index = Bm25Index.build(Document(*row) for chunk in store.paper_texts(conn, 0, signature[0])
-                                    for row in chunk)
+            seen = text_log.position(conn)  # read before the papers: a change after it is caught up later
+            # SQLite: papers above top_id are new, caught up by id; PostgreSQL: every paper, new ones logged anyway.
+            upto = seen.top_id if self.db.dialect == "sqlite" else 2**31 - 1
+            index = Bm25Index.build(Document(*row) for chunk in store.paper_texts(conn, 0, upto) for row in chunk)
         with self._lock:
-            self._state = (index, signature)
+            self._state = (index, seen)
         self.last_build_seconds = time.monotonic() - started
         log.info("keyword index: %d papers, %d terms in %.1f s", index.size, len(index.terms),
                  self.last_build_seconds)
 
     def current(self, conn: sa.Connection) -> Bm25Index | None:
         """A snapshot that matches the table as `conn` sees it now, or None while one is being built."""
-        signature = store.text_signature(conn)
         if self._state is None:
-            if signature[0] > CATCH_UP_LIMIT:
+            if text_log.position(conn).top_id > CATCH_UP_LIMIT:
                 self.start_build()
                 return None
             self.build_now()  # a small table: building takes less than a catch-up would
-        current = self._state
-        if current is None:
+        state = self._state
+        if state is None:
             return None
-        if current[1] == signature:
-            return current[0]
+        changes = text_log.changes_since(conn, state[1])  # outside the lock: concurrent queries do not queue
+        if changes.count == 0:
+            with self._lock:  # compare and swap: a catch-up that ran meanwhile is not undone
+                if self._state is state:
+                    self._state = (state[0], changes.position)
+            return state[0]
         with self._lock:
-            snapshot, seen = self._state
-            if seen == signature:
+            latest = self._state
+            assert latest is not None  # never reset once built
+            snapshot: Bm25Index | None = latest[0]
+            seen = latest[1]
+            if seen is not state[1]:  # another query caught up meanwhile: start from there
+                changes = text_log.changes_since(conn, seen)
+            if changes.count == 0:
                 return snapshot
-            changed = store.changed_paper_ids(conn, seen[1], signature[1])
-            if max(signature[0] - seen[0], 0) + len(changed) > CATCH_UP_LIMIT:
+            if changes.count > CATCH_UP_LIMIT:
                 rebuild = True
                 snapshot = None
             else:
-                snapshot = self._caught_up(conn, snapshot, seen[0], signature[0], changed)
-                self._state = (snapshot, signature)
+                assert snapshot is not None
+                snapshot = self._caught_up(conn, snapshot, changes)
+                self._state = (snapshot, changes.position)
                 rebuild = (len(snapshot.segments) > MAX_SEGMENTS
                            or snapshot.dead > MAX_DEAD_SHARE * max(len(snapshot.paper_ids), 1))
         if rebuild:
@@ -118,9 +130,11 @@ class KeywordIndex:
         return snapshot
 
     @staticmethod
-    def _caught_up(conn: sa.Connection, snapshot: Bm25Index, after_id: int, upto_id: int,
-                   changed: set[int]) -> Bm25Index:
-        rows = [row for chunk in store.paper_texts(conn, after_id, upto_id) for row in chunk]
+    def _caught_up(conn: sa.Connection, snapshot: Bm25Index, changes: Changes) -> Bm25Index:
+        after_id, upto_id = changes.new_ids
+        rows = [row for chunk in store.paper_texts(conn, after_id, upto_id) for row in chunk] if upto_id > after_id \
+            else []
         in_range = {row[0] for row in rows}
+        changed = changes.changed or set()
         rows += store.paper_texts_by_id(conn, [pid for pid in changed if pid not in in_range])
         return snapshot.with_changes([Document(*row) for row in rows], removed=changed)

@@ -3,8 +3,9 @@
 arXiv's terms of use ask for at most one request every 3 seconds and one connection at a time. Every client
 (OAI-PMH, RSS, API) sends through `PoliteClient`, whose requests pass a single process-wide `Gate`: the gate
 holds a lock for the whole exchange (so two requests never overlap) and waits until `spacing` seconds have
-passed since the previous exchange ended. Clock and sleep are injectable so tests check spacing and
-Retry-After on a virtual clock instead of sleeping.
+passed since the previous exchange ended. A gate given a `SharedSpacing` (the database's, harvest/polite.py) also
+waits for every other process and host: the spacing holds across all of them. Clock and sleep are injectable so
+tests check spacing and Retry-After on a virtual clock instead of sleeping.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 import httpx
 
@@ -32,12 +34,24 @@ class ArxivUnavailable(RuntimeError):
     """arXiv could not be reached or kept failing; the message is one line saying why."""
 
 
+class SharedSpacing(Protocol):
+    """Request spacing kept where every process sees it (one service, e.g. arXiv)."""
+
+    def wait_turn(self, spacing: float) -> None:
+        """Block until this process may send (`spacing` s after anyone's last request ended, none in flight)."""
+
+    def done(self) -> None:
+        """The request that `wait_turn` let through has ended."""
+
+
 class Gate:
     """Serializes requests and keeps them `spacing` seconds apart (end of one to start of the next)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 shared: SharedSpacing | None = None):
         self.clock = clock
         self.sleep = sleep
+        self.shared = shared
         self.lock = threading.Lock()
         self.last_end: float | None = None
 
@@ -49,9 +63,13 @@ class Gate:
             ready = max(ready, self.last_end + spacing)
         if ready > now:
             self.sleep(ready - now)
+        if self.shared is not None:
+            self.shared.wait_turn(spacing)
 
     def done(self) -> None:
         self.last_end = self.clock()
+        if self.shared is not None:
+            self.shared.done()
 
 
 _GATE = Gate()

@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from dailypapers.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
+_UPGRADE_LOCK_KEY = 0x64707570  # "dpup": the session advisory lock that serialises schema upgrades on PostgreSQL
 
 
 def _sqlite_pragmas(busy_timeout_ms: int):
@@ -93,11 +94,21 @@ class Database:
     def upgrade(self) -> list[str]:
         """Bring the schema to the newest revision of every branch; returns the revisions applied."""
         with self.engine.connect() as conn:
-            cfg = _alembic_config(conn)
-            before = set(MigrationContext.configure(conn).get_current_heads())
-            command.upgrade(cfg, "heads")
-            conn.commit()
-            after = set(MigrationContext.configure(conn).get_current_heads())
+            locked = self.dialect == "postgresql"
+            if locked:  # processes starting together on a fresh database upgrade one after the other
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock({_UPGRADE_LOCK_KEY})")
+                conn.commit()
+            try:
+                cfg = _alembic_config(conn)
+                before = set(MigrationContext.configure(conn).get_current_heads())
+                command.upgrade(cfg, "heads")
+                conn.commit()
+                after = set(MigrationContext.configure(conn).get_current_heads())
+            finally:
+                if locked:
+                    conn.rollback()
+                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_UPGRADE_LOCK_KEY})")
+                    conn.commit()
         applied = sorted(after - before)
         if applied:
             log.info("database schema upgraded: %s", ", ".join(applied))

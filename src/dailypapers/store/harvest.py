@@ -46,8 +46,11 @@ def all_checkpoints(conn: sa.Connection) -> list[dict]:
 # --- runs ---
 
 
-def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
-    """Record a new running sync, after retiring runs that died; refuses while another one is alive."""
+def start_run(conn: sa.Connection, trigger: str, backfill: bool, retire_running: bool = False) -> int:
+    """Record a new running sync, after retiring runs that died; refuses while another one is alive.
+
+    `retire_running`: the caller holds the sync job's lease (jobs/lease.py), which no live sync can hold at the same
+    time, so every run still marked running died (on any host), however recent its heartbeat."""
     if conn.dialect.name == "postgresql":
         # Two processes starting at once must not both see "nothing running" (SQLite's BEGIN IMMEDIATE already
         # serializes writers); the lock is released at the end of the transaction.
@@ -55,7 +58,8 @@ def start_run(conn: sa.Connection, trigger: str, backfill: bool) -> int:
     now = utcnow()
     host = socket.gethostname()
     for run in conn.execute(sa.select(harvest_runs).where(harvest_runs.c.status == "running")).mappings():
-        dead = (run["host"] == host and not _process_alive(run["pid"])) or now - run["heartbeat_at"] > STALE_AFTER
+        dead = (retire_running or (run["host"] == host and not _process_alive(run["pid"]))
+                or now - run["heartbeat_at"] > STALE_AFTER)
         if dead:
             conn.execute(harvest_runs.update().where(harvest_runs.c.id == run["id"]).values(
                 status="interrupted", finished_at=now, error="the sync stopped without finishing (killed?)"))
@@ -85,6 +89,12 @@ def finish_run(conn: sa.Connection, run_id: int, error: str | None = None) -> No
 def get_run(conn: sa.Connection, run_id: int) -> dict | None:
     row = conn.execute(sa.select(harvest_runs).where(harvest_runs.c.id == run_id)).mappings().first()
     return dict(row) if row else None
+
+
+def run_status(conn: sa.Connection, run_id: int, lock: bool = False) -> str | None:
+    """A run's status; `lock` holds its row to the end of the transaction (PostgreSQL), so a takeover waits."""
+    query = sa.select(harvest_runs.c.status).where(harvest_runs.c.id == run_id)
+    return conn.execute(query.with_for_update() if lock else query).scalar()
 
 
 def recent_runs(conn: sa.Connection, limit: int = 10) -> list[dict]:

@@ -340,3 +340,89 @@ email_verifications = sa.Table(
     sa.Column("used_at", sa.DateTime),
     sa.Index("ix_email_verifications_user_id", "user_id"),
 )
+
+# --- personal library (migration 0015) ----------------------------------------------------------------------------
+library_items = sa.Table(
+    "library_items",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("saved_at", sa.DateTime, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.PrimaryKeyConstraint("user_id", "paper_id", name="pk_library_items"),
+    sa.Index("ix_library_items_user_saved", "user_id", "saved_at"),
+)
+
+library_tags = sa.Table(
+    "library_tags",
+    metadata,
+    sa.Column("user_id", sa.Integer, nullable=False),
+    sa.Column("paper_id", sa.Integer, nullable=False),
+    sa.Column("tag", sa.String(64), nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "paper_id", "tag", name="pk_library_tags"),
+    sa.ForeignKeyConstraint(["user_id", "paper_id"], ["library_items.user_id", "library_items.paper_id"],
+                            ondelete="CASCADE", name="fk_library_tags_item"),
+    sa.Index("ix_library_tags_user_tag", "user_id", "tag"),
+)
+
+not_interested = sa.Table(
+    "not_interested",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "paper_id", name="pk_not_interested"),
+)
+
+# --- reading lists (migration 0015b) ------------------------------------------------------------------------------
+reading_lists = sa.Table(
+    "reading_lists",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("visibility", sa.String(10), nullable=False),  # private, unlisted, public
+    sa.Column("share_key", sa.String(64), nullable=False, unique=True),  # the unlisted link's secret
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+reading_list_owners = sa.Table(
+    "reading_list_owners",
+    metadata,
+    sa.Column("list_id", sa.Integer, sa.ForeignKey("reading_lists.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.PrimaryKeyConstraint("list_id", "user_id", name="pk_reading_list_owners"),
+    sa.Index("ix_reading_list_owners_user", "user_id"),
+)
+
+reading_list_items = sa.Table(
+    "reading_list_items",
+    metadata,
+    sa.Column("list_id", sa.Integer, sa.ForeignKey("reading_lists.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+    sa.PrimaryKeyConstraint("list_id", "paper_id", name="pk_reading_list_items"),
+)
+
+# Background jobs (issue 15): who runs each recurring job, and shared request clocks (epoch seconds).
+job_leases = sa.Table(
+    "job_leases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(200), nullable=False, server_default=""),
+    sa.Column("acquired_at", sa.Float, nullable=False, server_default="0"),
+    sa.Column("expires_at", sa.Float, nullable=False, server_default="0"),
+)
+
+shared_clocks = sa.Table(
+    "shared_clocks",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("last_end", sa.Float, nullable=False, server_default="0"),
+    sa.Column("in_flight_until", sa.Float, nullable=False, server_default="0"),
+    sa.Column("holder", sa.String(200), nullable=False, server_default=""),
+)

@@ -98,12 +98,12 @@ def _doc_freq(conn: sa.Connection, word: str) -> int:
     df = _DF.get(key)
     if df is None:
         if conn.dialect.name == "sqlite":
-            df = conn.exec_driver_sql("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (f'"{word}"',))
+            found = conn.exec_driver_sql("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (f'"{word}"',))
         else:
-            df = conn.exec_driver_sql(
+            found = conn.exec_driver_sql(
                 "SELECT count(*) FROM papers WHERE search_vector @@ plainto_tsquery('english', %s)", (word,)
             )
-        df = df.scalar_one()
+        df = int(found.scalar_one())
         _DF.put(key, df)
     return df
 
@@ -155,7 +155,7 @@ def keyword_search(conn: sa.Connection, query: KeywordQuery, filters: Filters, l
         if expr is None:
             return []
         fts = sa.table("papers_fts", sa.column("rowid"))
-        score = sa.literal_column(f"bm25(papers_fts, {weights[0]}, {weights[1]}, {weights[2]})")
+        score: sa.ColumnElement = sa.literal_column(f"bm25(papers_fts, {weights[0]}, {weights[1]}, {weights[2]})")
         if limit <= FAST_PATH_LIMIT and not restricts(filters):
             fast = _fts_only_top(conn, fts, score, expr, limit)
             if fast is not None:
@@ -172,7 +172,7 @@ def keyword_search(conn: sa.Connection, query: KeywordQuery, filters: Filters, l
     if expr is None:
         return []
     tsq = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), expr)
-    vector = sa.literal_column("papers.search_vector")
+    vector: sa.ColumnElement = sa.literal_column("papers.search_vector")
     # Weights for D, C (authors), B (abstract), A (title); normalization 1 divides by 1 + log(length).
     rank = sa.func.ts_rank(sa.literal_column("'{0.1, 0.25, 0.5, 1.0}'::float4[]"), vector, tsq, 1)
     stmt = (
@@ -257,7 +257,7 @@ def ids_by_exact_title(conn: sa.Connection, title: str) -> list[int]:
     """Papers whose title equals `title` ignoring case and surrounding space (a pasted title goes first)."""
     wanted = title.strip().lower()
     # Spelled exactly as in the index definition (literal 1 and 200, not bound parameters) so the index is used.
-    prefix = sa.literal_column("lower(substr(papers.title, 1, 200))")
+    prefix: sa.ColumnElement = sa.literal_column("lower(substr(papers.title, 1, 200))")
     stmt = sa.select(papers.c.id).where(prefix == wanted[:200], sa.func.lower(papers.c.title) == wanted,
                                         papers.c.hidden == sa.false())
     return [int(r[0]) for r in conn.execute(stmt.limit(5))]

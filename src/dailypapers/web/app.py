@@ -50,6 +50,10 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.mail_account",
     "dailypapers.web.routes.harvest",
     "dailypapers.web.routes.site",
+    "dailypapers.web.routes.library",
+    "dailypapers.web.routes.library_api",
+    "dailypapers.web.routes.foryou",
+    "dailypapers.web.routes.reading_lists",
 ]
 
 
@@ -77,6 +81,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     from dailypapers.web import auth
 
     auth.install(app)  # current user + CSRF token in every template, login redirects, 429 pages
+    from dailypapers.web import library_context
+
+    library_context.install(app)  # saved / "not interested" state of the reader's papers in templates
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(OptionsMiddleware, router=app.router)
     # Outermost: pages are 50-100 KB of repetitive HTML; cached bodies are stored uncompressed and zipped per reply.
@@ -94,10 +101,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         warm_keyword_index(db)
 
-    if background_sync and settings.index_on_serve:  # embed papers that imports and syncs add
-        from dailypapers.search.indexer import attach_index_worker
+    if background_sync:  # the personal ranking's tf-idf space, before the first /for-you asks for it
+        from dailypapers.recs.space import warm_ranking_space
 
-        attach_index_worker(app, db)
+        warm_ranking_space(db)
 
     if background_sync:  # TL;DRs and keyphrases of papers stored without them (bulk imports, older databases)
         from dailypapers.ingest.gists import GistWorker
@@ -105,15 +112,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         run_beside(app, "gist_worker", lambda: GistWorker(db).start(), lambda worker: worker.stop())
 
-    if background_sync and settings.sync_in_serve:  # `serve` asks for it; tests and embedders do not
-        from dailypapers.harvest.scheduler import attach_scheduler
+    if background_sync and settings.jobs_in_serve:  # `serve` asks for it; tests and embedders do not
+        from dailypapers.jobs.catalog import job_runner
+        from dailypapers.web.background import run_beside
 
-        attach_scheduler(app, db, settings)
-
-    if background_sync:  # scheduled digests, like the harvest: only when `serve` asks (setting digest_schedule_enabled)
-        from dailypapers.mail import schedule as digest_schedule
-
-        digest_schedule.install(app, settings, db)
+        runner = job_runner(db, settings)  # bad job settings fail at start-up, not in a thread
+        run_beside(app, "jobs", runner.start, lambda job: job.stop())
 
     from dailypapers.web import security, submitting
 

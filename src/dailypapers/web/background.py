@@ -1,6 +1,6 @@
-"""Jobs that run beside the web app for as long as it serves (arXiv sync, search indexing, digests).
+"""Things that run beside the web app for as long as it serves (the background job runner of jobs/runner.py).
 
-Each wraps whatever lifespan the app already has, so features add theirs without knowing about one another.
+Each wraps whatever lifespan the app already has, so several can be added without knowing about one another.
 """
 
 from __future__ import annotations

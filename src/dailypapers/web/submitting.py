@@ -45,7 +45,7 @@ async def submit(request: Request, user: dict, paper_text: str, comment: str | N
     prepared = await run_in_threadpool(submissions.prepare, db, settings, user, paper_text, comment)
     record = None
     if prepared.paper is None:
-        lookup = _queue(request).lookup(prepared.arxiv_id, settings)
+        lookup = _queue(request).lookup(prepared.arxiv_id, settings, db)
         waiting = asyncio.wrap_future(lookup)
         await asyncio.wait([waiting], timeout=settings.submission_lookup_wait_s)  # never cancels the look-up
         if not waiting.done():

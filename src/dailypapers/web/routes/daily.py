@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from dailypapers.harvest.status import harvest_status
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings, templates
+from dailypapers.web.library_context import without_not_interested
 from dailypapers.web.periods import Span, day_span, parse_day, parse_month, parse_week, span_of, span_url
 from dailypapers.web.views import pager_for, ranked_page, render_html, trending_now
 
@@ -95,6 +96,7 @@ def list_view(request: Request, span: Span, sort: str, category: str | None, pag
     flt = listing.ListFilter(span.period, category=category)
     with get_db(request).connect() as conn:
         result, _scores = ranked_page(conn, flt, sort, PER_PAGE, (page - 1) * PER_PAGE)
+        result.rows = without_not_interested(request, result.rows)
         prev_day, next_day = listing.neighbour_days(conn, span.period)
         categories = listing.category_counts(conn, listing.ListFilter(span.period))
         latest = listing.latest_day(conn)

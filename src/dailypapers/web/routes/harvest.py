@@ -22,10 +22,10 @@ router = APIRouter()
             dependencies=[Depends(require_role("admin"))])
 def status_page(request: Request):
     state = harvest_status(get_db(request), recent=20)
-    scheduler = getattr(request.app.state, "sync_scheduler", None)
+    jobs = getattr(request.app.state, "jobs", None)
     return templates(request).TemplateResponse(request, "harvest/status.html", {
         "state": state, "describe_run": describe_run, "settings": get_settings(request),
-        "scheduled": scheduler is not None, "coverage": vector_coverage(get_db(request)),
+        "scheduled": jobs is not None and "arxiv-sync" in jobs.states, "coverage": vector_coverage(get_db(request)),
     })
 
 

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from dailypapers.store import listing
 from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.library_context import without_not_interested
 from dailypapers.web.routes.daily import PER_PAGE, CategoryParam, show_banner
 from dailypapers.web.views import pager_for, ranked_page, render_html, trending_filter, trending_now
 
@@ -20,6 +21,7 @@ def trending_page(request: Request, category: str | None = CategoryParam, page: 
     with get_db(request).connect() as conn:
         flt = trending_filter(conn, settings.trending_window_days, category)
         result, scores = ranked_page(conn, flt, "trending", PER_PAGE, (page - 1) * PER_PAGE)
+        result.rows = without_not_interested(request, result.rows)
         categories = listing.category_counts(conn, listing.ListFilter(flt.period))
     ctx = {
         "nav": "trending", "span": None, "heading": "Trending papers", "papers": result.rows, "sort": "trending",
