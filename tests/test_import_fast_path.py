@@ -71,7 +71,7 @@ def test_prepared_rows_store_exactly_what_upsert_papers_stores(tmp_path):
         for batch in parse_batches(path, 5):
             assert all(isinstance(p, PaperRecord) for p in batch.papers)
             with slow.write() as conn:
-                result, ids = upsert_papers(conn, batch.papers)
+                result, ids = upsert_papers(conn, batch.papers, gists=False)  # as the importer does
                 upsert_daily_entries(conn, batch.daily, ids)
             totals["slow"].append((result.new, result.updated, result.unchanged))
     assert totals["fast"] == totals["slow"]

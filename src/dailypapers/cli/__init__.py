@@ -30,6 +30,7 @@ def _register() -> None:
         import_cmds,
         library_cmds,
         mail_cmds,
+        mcp_cmd,
         recs_cmds,
         search_cmds,
         serve_cmd,
@@ -37,7 +38,7 @@ def _register() -> None:
     )
 
     for module in (db_cmds, import_cmds, serve_cmd, search_cmds,
-                   harvest_cmds, mail_cmds, user_cmds, recs_cmds, library_cmds):
+                   harvest_cmds, mail_cmds, user_cmds, recs_cmds, library_cmds, mcp_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

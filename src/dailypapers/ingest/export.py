@@ -44,6 +44,9 @@ def _write(conn, batch: list[dict], out: TextIO) -> int:
             if name == "categories":
                 value = value.split() if value else []
             line[name] = _plain(value)
+        # Derived from title and abstract, so `import` recomputes them; written for readers of the file.
+        line["tldr"] = paper.get("tldr")
+        line["keyphrases"] = paper.get("keyphrases")
         entry = entries.get(paper["id"])
         if entry:
             line["daily"] = {k: _plain(entry[k]) for k in

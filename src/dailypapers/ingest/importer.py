@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from dailypapers.ingest.gists import GistResult, default_workers, fill_gists
 from dailypapers.ingest.parse import KIND_NAMES, PARSERS, RecordError, detect_kind
 from dailypapers.ingest.prefetch import prefetch
 from dailypapers.ingest.reader import InputFileError, iter_records
@@ -52,6 +53,7 @@ class ImportSummary:
     rejected: list[Rejection] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
+    gists: GistResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -62,7 +64,7 @@ class ImportSummary:
         return [
             f"new: {p.new}, updated: {p.updated}, unchanged: {p.unchanged}, rejected: {len(self.rejected)}",
             f"daily-list entries: {self.daily_new} new, {self.daily_updated} updated",
-        ]
+        ] + ([f"TL;DR and keyphrases: {self.gists.computed} papers ({self.gists.rate:.0f}/s)"] if self.gists else [])
 
 
 @dataclass
@@ -113,8 +115,12 @@ def import_files(
     on_reject: Callable[[Rejection], None] | None = None,
     progress_stream=None,
     parallel: bool = True,
+    gists: bool = True,
 ) -> ImportSummary:
-    """Import files in order. With `parallel`, a child process parses while this one writes (2 cores, ~2x)."""
+    """Import files in order. With `parallel`, a child process parses while this one writes (2 cores, ~2x).
+
+    Papers are written without their TL;DR and keyphrases (which cost ten times the import itself); with `gists`
+    they are computed once every file is in, in batches of their own, so the papers are searchable first."""
     summary = ImportSummary()
     batch_size = batch_size or db.settings.import_batch_size
     prepare = NewPaperRows(db.engine.dialect) if NewPaperRows.supports(db.engine.dialect) else None
@@ -129,6 +135,9 @@ def import_files(
                 except InputFileError as exc:
                     summary.file_errors.append(str(exc))
                     log.error("%s", exc)
+        if gists:  # a bulk write too: it keeps the import's checkpoint interval
+            summary.gists = fill_gists(db, progress_stream=progress_stream,
+                                       workers=default_workers() if parallel else 1)
     finally:
         with db.connect() as conn:
             set_wal_autocheckpoint(conn, DEFAULT_WAL_AUTOCHECKPOINT)
@@ -152,9 +161,9 @@ def _flush(db: Database, batch: ParsedBatch, summary: ImportSummary, progress: P
     with db.write() as conn:
         set_wal_autocheckpoint(conn, BULK_WAL_AUTOCHECKPOINT)
         if batch.prepared:
-            result, ids = upsert_prepared(conn, cast(list[PreparedPaper], batch.papers))
+            result, ids = upsert_prepared(conn, cast(list[PreparedPaper], batch.papers), gists=False)
         else:
-            result, ids = upsert_papers(conn, cast(list[PaperRecord], batch.papers))
+            result, ids = upsert_papers(conn, cast(list[PaperRecord], batch.papers), gists=False)
         daily = upsert_daily_entries(conn, batch.daily, ids)
     summary.papers.add(result)
     summary.daily_new += daily.new

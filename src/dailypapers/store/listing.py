@@ -64,7 +64,7 @@ def fingerprint(rows: Sequence[dict], *extra) -> str:
     for r in rows:
         h.update(repr((r.get("id"), r.get("content_hash"), r.get("vote_count"), r.get("comment_count"),
                        r.get("hidden"), r.get("submitted_at"), r.get("submitter_name"),
-                       r.get("submitter_username"))).encode())
+                       r.get("submitter_username"), r.get("gist_version"))).encode())
     return h.hexdigest()[:20]
 
 

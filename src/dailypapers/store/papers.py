@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dailypapers import gist
+from dailypapers.authors import authors_index
 from dailypapers.clock import utcnow  # other modules still import it from here
 from dailypapers.links import http_url
 from dailypapers.records import PaperRecord
@@ -89,13 +91,32 @@ def _row_values(merged: dict) -> dict:
         "abstract": merged.get("abstract") or "",
         "authors": authors,
         "authors_text": ", ".join(authors),
+        "author_keys": authors_index(authors),
         "categories": " ".join(categories),
         "primary_category": categories[0] if categories else None,
     }
 
 
+GIST_COLUMNS = ("tldr", "keyphrases", "gist_version")
+_NO_GIST = dict.fromkeys(GIST_COLUMNS)
+
+
+def gist_values(title: str, abstract: str) -> dict:
+    """The gist columns of a paper with this text."""
+    g = gist.explain(title, abstract)
+    return {"tldr": g.tldr, "keyphrases": g.keyphrases, "gist_version": gist.VERSION}
+
+
+def _gist_for(merged: dict, old: dict | None, compute: bool) -> dict:
+    """Keep a stored gist while the text is the same; otherwise compute it now, or leave it for `fill_gists`."""
+    if old is not None and old["title"] == merged["title"] and old["abstract"] == merged["abstract"]:
+        return {k: old[k] for k in GIST_COLUMNS}
+    return gist_values(merged["title"], merged["abstract"]) if compute else _NO_GIST
+
+
 def _existing_rows(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, dict]:
-    cols = [papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.categories] + [
+    cols = [papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.categories,
+            *(papers.c[name] for name in GIST_COLUMNS)] + [
         papers.c[name] for name in CONTENT_FIELDS if name != "categories"
     ]
     rows = conn.execute(sa.select(*cols).where(papers.c.arxiv_id.in_(list(arxiv_ids)))).mappings()
@@ -107,11 +128,13 @@ def _existing_rows(conn: sa.Connection, arxiv_ids: Sequence[str]) -> dict[str, d
     return out
 
 
-def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[UpsertResult, dict[str, int]]:
+def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord],
+                  gists: bool = True) -> tuple[UpsertResult, dict[str, int]]:
     """Merge records into the store (one batch, inside the caller's transaction).
 
     Returns the counts and the row id of every paper the batch touched, keyed by arXiv id.
-    Records for the same paper inside one batch are merged in order.
+    Records for the same paper inside one batch are merged in order. With `gists`, a new paper or a changed
+    text gets its TL;DR and keyphrases at once; without (bulk imports), they are left for `fill_gists`.
     """
     result = UpsertResult()
     by_id: dict[str, list[PaperRecord]] = {}
@@ -139,12 +162,12 @@ def upsert_papers(conn: sa.Connection, records: Iterable[PaperRecord]) -> tuple[
         assert merged is not None
         if old is None:
             inserts.append(
-                {**_row_values(merged), "arxiv_id": arxiv_id, "content_hash": digest, "created_at": now,
-                 "modified_at": now, "hidden": False}
+                {**_row_values(merged), **_gist_for(merged, None, gists), "arxiv_id": arxiv_id,
+                 "content_hash": digest, "created_at": now, "modified_at": now, "hidden": False}
             )
         elif digest != old["content_hash"]:
-            updates.append({**_row_values(merged), "_id": old["id"], "content_hash": digest, "modified_at": now,
-                            "_categories": merged.get("categories") or []})
+            updates.append({**_row_values(merged), **_gist_for(merged, old, gists), "_id": old["id"],
+                            "content_hash": digest, "modified_at": now, "_categories": merged.get("categories") or []})
     if inserts:
         insert_many(conn, papers, inserts)
     if updates:
@@ -181,7 +204,8 @@ def _index_new_rows(conn: sa.Connection, lo: int, hi: int) -> None:
 # hands the rest to executemany. Papers that exist, or that come twice in one batch, take `upsert_papers` as before.
 
 # What a prepared row binds, in order; the writer appends created_at, modified_at and hidden.
-PREPARED_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "authors_text", "primary_category", "arxiv_id", "content_hash")
+PREPARED_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "authors_text", "author_keys", "primary_category", "arxiv_id",
+                                     "content_hash")
 _INSERT_COLUMNS = (*PREPARED_COLUMNS, "created_at", "modified_at", "hidden")
 _CATEGORIES_AT = PREPARED_COLUMNS.index("categories")
 # A prepared paper: (arxiv_id, driver-ready row as if new, the pickled PaperRecord for when it is not new).
@@ -249,15 +273,18 @@ def set_wal_autocheckpoint(conn: sa.Connection, pages: int) -> None:
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
 
-def upsert_prepared(conn: sa.Connection, prepared: Sequence[PreparedPaper]) -> tuple[UpsertResult, dict[str, int]]:
-    """`upsert_papers` for rows made by `NewPaperRows` (SQLite only): same results, same stored rows."""
+def upsert_prepared(conn: sa.Connection, prepared: Sequence[PreparedPaper],
+                    gists: bool = False) -> tuple[UpsertResult, dict[str, int]]:
+    """`upsert_papers` for rows made by `NewPaperRows` (SQLite only): same results, same stored rows.
+
+    New papers get no gist here (it would cost the import ten times its own time); see `fill_gists`."""
     arxiv_ids = [p[0] for p in prepared]
     slow = _present_ids(conn, arxiv_ids)
     if len(set(arxiv_ids)) != len(arxiv_ids):  # a paper twice in one batch is merged in order by upsert_papers
         slow |= {a for a, n in Counter(arxiv_ids).items() if n > 1}
     result, ids = UpsertResult(), dict[str, int]()
     if slow:
-        result, ids = upsert_papers(conn, [pickle.loads(p[2]) for p in prepared if p[0] in slow])
+        result, ids = upsert_papers(conn, [pickle.loads(p[2]) for p in prepared if p[0] in slow], gists=gists)
     fresh = [p for p in prepared if p[0] not in slow] if slow else prepared
     if fresh:
         ids.update(_insert_fresh(conn, fresh))

@@ -39,6 +39,13 @@ papers = sa.Table(
     sa.Column("content_hash", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("modified_at", sa.DateTime, nullable=False),
+    # The extractive gist (dailypapers.gist, migration 0014), apart from Hugging Face's ai_summary/ai_keywords.
+    # gist_version NULL: not computed yet (or the text changed since); an older version: recompute.
+    sa.Column("tldr", sa.Text),
+    sa.Column("keyphrases", sa.JSON(none_as_null=True)),
+    sa.Column("gist_version", sa.Integer),
+    # `|key|key|` of the authors (dailypapers.authors.author_key), so an author page is one LIKE probe (0014b).
+    sa.Column("author_keys", sa.Text, nullable=False, server_default=""),
     sa.Index("ix_papers_published_at", "published_at"),
 )
 
@@ -298,6 +305,25 @@ rate_limits = sa.Table(
     sa.Column("window_start", sa.BigInteger, nullable=False),
     sa.Column("count", sa.Integer, nullable=False),
     sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
+)
+
+
+# Authorship claims (issue 17, migration 0014c): a user says "I am this author of this paper"; a moderator decides.
+author_claims = sa.Table(
+    "author_claims",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("author_name", sa.Text, nullable=False),  # as written on the paper
+    sa.Column("author_key", sa.Text, nullable=False),  # dailypapers.authors.author_key of it
+    sa.Column("status", sa.String(16), nullable=False),  # pending, approved, rejected
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("decided_at", sa.DateTime),
+    sa.Column("decided_by", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.UniqueConstraint("user_id", "paper_id", name="uq_author_claims_user_paper"),
+    sa.Index("ix_author_claims_status", "status", "id"),
+    sa.Index("ix_author_claims_key", "author_key", "status"),
 )
 
 # --- account email verification (migration 0010) ----------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from dailypapers.store.listing import papers_by_ids
 from dailypapers.store.schema import daily_entries, papers, users
 
 
@@ -32,3 +33,11 @@ def submissions_since(conn: sa.Connection, user_id: int, since: datetime) -> int
 def set_entry_user(conn: sa.Connection, paper_id: int, user_id: int) -> None:
     # DailyEntryRecord has no user id field: the submitter's account is linked right after the upsert.
     conn.execute(daily_entries.update().where(daily_entries.c.paper_id == paper_id).values(user_id=user_id))
+
+
+def papers_submitted_by(conn: sa.Connection, user_id: int, limit: int = 100) -> list[dict]:
+    """The visible papers a user put on a daily list, newest submission first."""
+    ids = conn.execute(sa.select(daily_entries.c.paper_id).join(papers, papers.c.id == daily_entries.c.paper_id)
+                       .where(daily_entries.c.user_id == user_id, papers.c.hidden.is_(False))
+                       .order_by(daily_entries.c.submitted_at.desc()).limit(limit)).scalars().all()
+    return papers_by_ids(conn, ids)

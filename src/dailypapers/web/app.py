@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
 from dailypapers import __version__
+from dailypapers.authors import author_path
 from dailypapers.config import Settings, load_settings
 from dailypapers.ids import abs_url, arxiv_categories, pdf_url
 from dailypapers.links import http_url
@@ -38,6 +39,8 @@ ROUTE_MODULES = [
     "dailypapers.web.routes.moderation",
     "dailypapers.web.routes.daily",
     "dailypapers.web.routes.paper",
+    "dailypapers.web.routes.authors",
+    "dailypapers.web.routes.claims",
     "dailypapers.web.routes.trending",
     "dailypapers.web.routes.search_page",
     "dailypapers.web.routes.feeds",
@@ -67,7 +70,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     app.state.page_cache = PageCache(settings.page_cache_entries)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, version=DataVersion(db).current)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url,
+    templates.env.globals.update(site_name=settings.site_name, abs_url=abs_url, pdf_url=pdf_url, author_url=author_path,
                                  votes=paper_votes, comments_of=paper_comments, current_user=None)
     templates.env.filters["marked"] = marked
     templates.env.filters.update(rich=rich_text, arxiv_categories=arxiv_categories, author_query=author_query)
@@ -89,6 +92,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
 
+    from dailypapers.web import assistant
+
+    assistant.mount(app, db, settings)  # the MCP server for AI assistants at /mcp
+
     if background_sync:  # rank keyword queries in memory from the first minute, not from the first query on
         from dailypapers.search.engine import warm_keyword_index
 
@@ -98,6 +105,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
         from dailypapers.recs.space import warm_ranking_space
 
         warm_ranking_space(db)
+
+    if background_sync:  # TL;DRs and keyphrases of papers stored without them (bulk imports, older databases)
+        from dailypapers.ingest.gists import GistWorker
+        from dailypapers.web.background import run_beside
+
+        run_beside(app, "gist_worker", lambda: GistWorker(db).start(), lambda worker: worker.stop())
 
     if background_sync and settings.jobs_in_serve:  # `serve` asks for it; tests and embedders do not
         from dailypapers.jobs.catalog import job_runner

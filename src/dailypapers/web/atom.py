@@ -66,6 +66,6 @@ def feed_xml(*, feed_id: str, title: str, self_url: str, html_url: str, rows: li
             _el(_el(entry, "author"), "name", "unknown")
         for cat in (row.get("categories") or "").split():
             _el(entry, "category", term=cat)
-        _el(entry, "summary", f"{paper_votes(row)} upvotes. {row.get('ai_summary') or ''}".strip())
+        _el(entry, "summary", f"{paper_votes(row)} upvotes. {row.get('ai_summary') or row.get('tldr') or ''}".strip())
         _el(entry, "content", row.get("abstract") or "", type="text")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")).encode("utf-8")

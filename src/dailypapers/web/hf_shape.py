@@ -40,6 +40,9 @@ def _extras(row: dict, base_url: str, score: float | None = None) -> dict:
         "importedUpvotes": row.get("imported_upvotes") or 0,
         "updatedAt": iso_z(row.get("updated_at")),
         "version": row.get("version"),
+        # Extracted here from the title and abstract (dailypapers.gist); Hugging Face's own are ai_summary/ai_keywords.
+        "tldr": row.get("tldr"),
+        "keyphrases": row.get("keyphrases") or [],
     }
     if score is not None:
         extra["score"] = score

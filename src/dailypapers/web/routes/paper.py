@@ -11,7 +11,9 @@ import dailypapers.web.convertors  # noqa: F401  (registers the "arxiv" path con
 from dailypapers.ids import arxiv_categories, parse_arxiv_id
 from dailypapers.search import similar_papers
 from dailypapers.store import listing
+from dailypapers.web.caching import conditional
 from dailypapers.web.deps import get_db, get_settings
+from dailypapers.web.paper_markdown import paper_markdown
 from dailypapers.web.search_glue import vector_coverage
 from dailypapers.web.views import render_html
 
@@ -59,6 +61,17 @@ def _comments_version(request: Request, paper_id: int) -> str:
         return thread_version(conn, paper_id)
 
 
+def _viewer_claim(request: Request, paper_id: int) -> dict | None:
+    from dailypapers.store.claims import claim_of
+    from dailypapers.web.auth import current_user
+
+    user = current_user(request)
+    if user is None:
+        return None
+    with get_db(request).connect() as conn:
+        return claim_of(conn, user["id"], paper_id)
+
+
 @router.get("/papers/{arxiv_id:arxiv}", response_class=HTMLResponse)
 def paper_page(request: Request, arxiv_id: str):
     row = find_paper(request, arxiv_id)
@@ -66,8 +79,21 @@ def paper_page(request: Request, arxiv_id: str):
         return RedirectResponse(f"/papers/{row['arxiv_id']}", status_code=301)
     similar = [h.paper for h in similar_to(request, row["arxiv_id"])]
     note = _similar_note(request, bool(similar))
+    my_claim = _viewer_claim(request, row["id"])
     ctx = {"p": row, "categories": arxiv_categories(row.get("categories")), "similar": similar,
-           "similar_note": note, "base_url": get_settings(request).base_url, "nav": None}
-    fp = listing.fingerprint([row, *similar])
+           "similar_note": note, "base_url": get_settings(request).base_url, "nav": None, "my_claim": my_claim}
+    fp = listing.fingerprint([row, *similar], my_claim and (my_claim["id"], my_claim["status"]))
     fp = listing.fingerprint([], fp, _comments_version(request, row["id"]), note)  # edits change no counter
     return render_html(request, "paper.html", ctx, fp)
+
+
+@router.get("/papers/{arxiv_id:arxiv}.md")
+def paper_as_markdown(request: Request, arxiv_id: str):
+    row = find_paper(request, arxiv_id)
+    if row["arxiv_id"] != arxiv_id:
+        return RedirectResponse(f"/papers/{row['arxiv_id']}.md", status_code=301)
+    similar = [h.paper for h in similar_to(request, row["arxiv_id"])]
+    base_url = get_settings(request).base_url
+    fp = listing.fingerprint([row, *similar], "md")
+    return conditional(request, fp, lambda: paper_markdown(row, similar, base_url).encode(),
+                       "text/markdown; charset=utf-8")
