@@ -10,6 +10,7 @@ from dailypapers.authors import author_key, author_path
 from dailypapers.store import listing
 from dailypapers.store.authors import AuthorProfile, author_profile, papers_by_author
 from dailypapers.store.claims import claimants
+from dailypapers.web.api_docs import READ_ERRORS
 from dailypapers.web.atom import feed_xml
 from dailypapers.web.caching import conditional
 from dailypapers.web.deps import get_db, get_settings
@@ -55,7 +56,7 @@ def author_page(request: Request, name: str, page: int = Query(1, ge=1, le=10_00
     return render_html(request, "authors.html", ctx, fp)
 
 
-@router.get("/api/authors/{name}")
+@router.get("/api/authors/{name}", responses=READ_ERRORS)
 def author_api(request: Request, name: str, p: int = Query(0, ge=0, le=10_000), limit: int = Query(20, ge=1, le=100)):
     profile, rows, total = _lookup(request, name, limit, p * limit)
     base = get_settings(request).base_url

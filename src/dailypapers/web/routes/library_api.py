@@ -8,13 +8,15 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from dailypapers.library import service
 from dailypapers.library.formats import ReferenceFileError
 from dailypapers.store import library as store
+from dailypapers.web.api_docs import WRITE_ERRORS
 from dailypapers.web.auth import csrf_protect, require_user
 from dailypapers.web.deps import get_db
 from dailypapers.web.routes.community_api import _payload
 from dailypapers.web.routes.community_papers import visible_paper
 from dailypapers.web.routes.library import input_error
 
-router = APIRouter(prefix="/api/library", tags=["library"], dependencies=[Depends(csrf_protect)])
+router = APIRouter(prefix="/api/library", tags=["library"], dependencies=[Depends(csrf_protect)],
+                   responses=WRITE_ERRORS)
 
 
 def _item_json(row: dict) -> dict:
