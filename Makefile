@@ -6,6 +6,9 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two pytest workers, one per core: tests wait on servers, browsers and PostgreSQL much of the time. Module-scoped
+# fixtures (a seeded hub, a browser) are built once per module because a module's tests stay on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadscope
 
 .PHONY: serve test install install-test browser lint bench clean
 
