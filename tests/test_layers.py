@@ -1,6 +1,7 @@
 """The package's import rule, checked on the source: a package imports only its own level or below.
 
-    base modules (ids, links, records, config, progress, ranking, clock, roles, processes, errors, gist, authors)
+    base modules (ids, links, records, config, progress, ranking, clock, roles, processes, errors, jsonlines,
+                  gist, authors)
       < store, sources          (migrations sit with store: they read store.schema)
       < search, ingest, recs, library
       < community, harvest, mail, jobs
@@ -21,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dailypapers"
 
 LEVELS: dict[str, int] = {
     **dict.fromkeys(["ids", "links", "records", "config", "progress", "ranking", "clock", "roles", "processes",
-                     "errors", "gist", "authors"], 0),
+                     "errors", "gist", "authors", "jsonlines"], 0),
     **dict.fromkeys(["store", "sources", "migrations"], 1),
     **dict.fromkeys(["search", "ingest", "recs", "library"], 2),
     **dict.fromkeys(["community", "harvest", "mail", "jobs"], 3),

@@ -4,7 +4,6 @@ library as a new reader's, and measure where each method ranks the relevant pape
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dailypapers.ids import InvalidArxivId, normalize_arxiv_id
+from dailypapers.ids import normalize_arxiv_id
+from dailypapers.jsonlines import read_objects
 from dailypapers.recs.features import Items, Library
 from dailypapers.recs.methods import Scorer
 
@@ -46,30 +46,14 @@ def _id_list(item: dict, key: str) -> list[str]:
 
 
 def load_events(path: str | Path) -> list[Event]:
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EventsFileError(f"{path}: cannot read: {exc}") from None
-    out = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-            event = Event(str(item.get("id", n)), str(item.get("user", "")), _id_list(item, "library"),
-                          _id_list(item, "candidates"), _id_list(item, "relevant"))
-            if not event.candidates or not event.relevant:
-                raise ValueError("'candidates' and 'relevant' must not be empty")
-        except (json.JSONDecodeError, KeyError, ValueError, InvalidArxivId) as exc:
-            detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-            raise EventsFileError(f"{path}:{n}: {detail}") from None
-        out.append(event)
-    if not out:
-        raise EventsFileError(f"{path}: no events")
-    return out
+    def parse(item: dict, n: int) -> Event:
+        event = Event(str(item.get("id", n)), str(item.get("user", "")), _id_list(item, "library"),
+                      _id_list(item, "candidates"), _id_list(item, "relevant"))
+        if not event.candidates or not event.relevant:
+            raise ValueError("'candidates' and 'relevant' must not be empty")
+        return event
+
+    return read_objects(path, parse, EventsFileError, "events")
 
 
 def rank_metrics(ranked: Sequence[str], relevant: Sequence[str]) -> dict[str, float]:

@@ -3,7 +3,6 @@ reports R@1, R@10, R@100, MRR@10, nDCG@10 and latency p50/p95, per kind and over
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dailypapers.ids import InvalidArxivId, normalize_arxiv_id
+from dailypapers.ids import normalize_arxiv_id
+from dailypapers.jsonlines import read_objects
 
 
 class EvalFileError(ValueError):
@@ -28,30 +28,14 @@ class EvalQuery:
 
 
 def load_queries(path: str | Path) -> list[EvalQuery]:
-    path = Path(path)
-    out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalFileError(f"{path}: cannot read: {exc}") from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-            query, relevant = item["query"], item["relevant"]
-            if not isinstance(query, str) or not isinstance(relevant, list) or not relevant:
-                raise ValueError("'query' must be a string and 'relevant' a non-empty list")
-            ids = [normalize_arxiv_id(str(r)) for r in relevant]
-        except (json.JSONDecodeError, KeyError, ValueError, InvalidArxivId) as exc:
-            detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-            raise EvalFileError(f"{path}:{n}: {detail}") from None
-        out.append(EvalQuery(str(item.get("id", n)), query, str(item.get("kind", "all")), ids))
-    if not out:
-        raise EvalFileError(f"{path}: no queries")
-    return out
+    def parse(item: dict, n: int) -> EvalQuery:
+        query, relevant = item["query"], item["relevant"]
+        if not isinstance(query, str) or not isinstance(relevant, list) or not relevant:
+            raise ValueError("'query' must be a string and 'relevant' a non-empty list")
+        ids = [normalize_arxiv_id(str(r)) for r in relevant]
+        return EvalQuery(str(item.get("id", n)), query, str(item.get("kind", "all")), ids)
+
+    return read_objects(path, parse, EvalFileError, "queries")
 
 
 def query_metrics(ranked: list[str], relevant: list[str]) -> dict[str, float]:
