@@ -3,15 +3,15 @@
     python bench/scale_bench.py search --pg-url postgresql+psycopg://.../bench80k --sqlite-url sqlite:////tmp/b.db
     python bench/scale_bench.py serve --database-url ... [--workers 1 2 4]
 
-`search`: `dailypapers eval --mode keyword` on both dev files for (a) PostgreSQL ranking with ts_rank in the database
-(keyword_index_in_memory off: the old PostgreSQL path, the baseline), (b) PostgreSQL with the in-memory BM25 index
-fed by the text-change log, (c) SQLite with the same in-memory index (the quality reference); plus the index build
-time and memory of one process on PostgreSQL.
+`search`: `dailypapers eval --mode M` (keyword unless `--modes` says more) on both dev files for (a) PostgreSQL
+ranking with ts_rank in the database (keyword_index_in_memory off: the old PostgreSQL path, the baseline), (b)
+PostgreSQL with the in-memory BM25 index fed by the text-change log, (c) SQLite with the same in-memory index (the
+quality reference); plus the index build time and memory of one process on PostgreSQL.
 
 `serve`: `dailypapers serve --workers N --no-jobs` for each N, then K keep-alive connections (one thread each, plain
-http.client) ask for a cached API answer and for keyword searches; p50/p99 per N. Baseline in the same run: uvicorn
-with its stock h11 protocol (no TCP_NODELAY on connections from the shared socket), as `uvicorn --workers` runs, on
-the cached answer.
+http.client) ask for a cached API answer and for keyword and hybrid searches; p50/p95/p99 per N and K. Baseline
+in the same run: uvicorn with its stock h11 protocol (no TCP_NODELAY on connections from the shared socket), as
+`uvicorn --workers` runs, on the cached answer.
 """
 
 from __future__ import annotations
@@ -57,11 +57,11 @@ def subset(path: Path, limit: int) -> Path:
     return out
 
 
-def evaluate(url: str, in_memory: bool, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "dailypapers", "eval", str(path), "--mode", "keyword", "--json"],
+def evaluate(url: str, in_memory: bool, path: Path, mode: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "dailypapers", "eval", str(path), "--mode", mode, "--json"],
                          env=env_for(url, keyword_index_in_memory=str(in_memory).lower()), capture_output=True,
                          text=True, check=True)
-    return json.loads(out.stdout)["keyword"]["overall"]
+    return json.loads(out.stdout)[mode]["overall"]
 
 
 def build_figures(url: str) -> tuple[float, float]:
@@ -86,15 +86,16 @@ def search(args: argparse.Namespace) -> None:
     runs = [("PostgreSQL ts_rank (old path, baseline)", args.pg_url, False),
             ("PostgreSQL in-memory BM25 (log-fed)", args.pg_url, True),
             ("SQLite in-memory BM25 (= FTS5 bm25)", args.sqlite_url, True)]
-    print("| engine | file | R@1 | R@10 | MRR@10 | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|")
-    for name, url, in_memory in runs:
-        if not url:
-            continue
-        for path in EVAL_FILES:
-            f = evaluate(url, in_memory, subset(path, args.limit))
-            label = f"{path.name} (first {args.limit})" if args.limit else path.name
-            print(f"| {name} | {label} | {f['R@1']:.3f} | {f['R@10']:.3f} | {f['MRR@10']:.3f} | "
-                  f"{f['p50_ms']:.1f} | {f['p95_ms']:.1f} |", flush=True)
+    print("| engine | mode | file | R@1 | R@10 | MRR@10 | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|")
+    for mode in args.modes:
+        for name, url, in_memory in runs:
+            if not url:
+                continue
+            for path in EVAL_FILES:
+                f = evaluate(url, in_memory, subset(path, args.limit), mode)
+                label = f"{path.name} (first {args.limit})" if args.limit else path.name
+                print(f"| {name} | {mode} | {label} | {f['R@1']:.3f} | {f['R@10']:.3f} | {f['MRR@10']:.3f} | "
+                      f"{f['p50_ms']:.1f} | {f['p95_ms']:.1f} |", flush=True)
     seconds, mb = build_figures(args.pg_url)
     print(f"\nin-memory index from PostgreSQL: built in {seconds:.1f} s, +{mb:.0f} MB RSS in one process")
 
@@ -159,10 +160,12 @@ def serve(args: argparse.Namespace) -> None:
 
     header()
     queries = [q.query for q in load_queries(EVAL_FILES[0])][:100]
-    searches = [f"/api/papers/search?mode=keyword&limit=20&q={quote(q)}" for q in queries]
-    targets = {"cached API answer": ["/api/daily_papers?limit=5"], "keyword search (API)": searches}
-    print(f"{args.connections} keep-alive connections, {args.seconds:.0f} s per line\n")
-    print("| workers | protocol | target | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|")
+    targets = {"cached API answer": ["/api/daily_papers?limit=5"]}
+    for mode in args.modes:
+        targets[f"{mode} search (API)"] = [f"/api/papers/search?mode={mode}&limit=20&q={quote(q)}" for q in queries]
+    print(f"{args.seconds:.0f} s per line\n")
+    print("| workers | protocol | target | connections | req/s | p50 ms | p95 ms | p99 ms |\n"
+          "|---|---|---|---|---|---|---|---|")
     for workers in args.workers:
         # The baseline protocol is timed on the cached answer only (no keyword index to build: it would only
         # compete for the CPU); keyword searches are timed with the fix, every worker's index built first.
@@ -174,10 +177,12 @@ def serve(args: argparse.Namespace) -> None:
                 for target, paths in targets.items():
                     if protocol is None and target != "cached API answer":
                         continue
-                    load(args.port, paths, args.connections, 2)  # warm caches
-                    lat = load(args.port, paths, args.connections, args.seconds)
-                    print(f"| {workers} | {label} | {target} | {len(lat) / args.seconds:.0f} | "
-                          f"{np.percentile(lat, 50):.1f} | {np.percentile(lat, 99):.1f} |", flush=True)
+                    load(args.port, paths, max(args.connections), 2)  # warm caches (and every worker's model)
+                    for connections in args.connections:
+                        lat = load(args.port, paths, connections, args.seconds)
+                        print(f"| {workers} | {label} | {target} | {connections} | {len(lat) / args.seconds:.0f} | "
+                              f"{np.percentile(lat, 50):.1f} | {np.percentile(lat, 95):.1f} | "
+                              f"{np.percentile(lat, 99):.1f} |", flush=True)
             finally:
                 proc.terminate()
                 proc.wait(30)
@@ -190,10 +195,13 @@ def main() -> None:
     s.add_argument("--pg-url", required=True)
     s.add_argument("--sqlite-url", default="")
     s.add_argument("--limit", type=int, default=0, help="first N queries of each eval file (0: all)")
+    s.add_argument("--modes", nargs="+", default=["keyword"], choices=["keyword", "semantic", "hybrid"])
     v = sub.add_parser("serve")
     v.add_argument("--database-url", required=True)
     v.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
-    v.add_argument("--connections", type=int, default=8)
+    v.add_argument("--connections", type=int, nargs="+", default=[1, 8],
+                   help="keep-alive client connections, one line each (1: one request at a time)")
+    v.add_argument("--modes", nargs="+", default=["keyword", "hybrid"], choices=["keyword", "semantic", "hybrid"])
     v.add_argument("--seconds", type=float, default=10.0)
     v.add_argument("--port", type=int, default=8460)
     args = ap.parse_args()

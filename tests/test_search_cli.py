@@ -22,7 +22,7 @@ from dailypapers.web.app import create_app
 from tests.factories import make_paper
 from tests.test_search import CORPUS, _record
 
-MODEL = f"minilm-int8@{Settings().embedding_max_tokens}"  # the default model's vectors
+MODEL = f"minilm-q8@{Settings().embedding_max_tokens}"  # the default model's vectors
 
 
 def _run(args, env, **kw):

