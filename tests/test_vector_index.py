@@ -81,3 +81,42 @@ def test_from_arrays_serves_benchmarks_without_a_table():
     matrix = np.eye(5, dtype=np.float32)
     index = NumpyIndex.from_arrays("synthetic", ids, matrix)
     assert index.search(matrix[2], 1) == [(3, 1.0)] and set(index.get([1, 9])) == {1}
+
+
+def test_postgresql_nearest_neighbours_of_one_model_fill_the_page_while_another_model_holds_most_vectors(
+        postgres_server_url):
+    """During a model change most papers still hold the old model's vector, all in one HNSW index: the scan must go
+    on past `ef_search` until the page is full of the new model's neighbours (pgvector's iterative scan)."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from dailypapers.config import Settings
+    from dailypapers.store.db import Database
+    from tests.pg_support import new_postgres_database
+
+    url, drop = new_postgres_database(postgres_server_url)
+    database = Database(Settings(database_url=url))
+    try:
+        database.upgrade()
+        with database.write() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{sa.make_url(url).database}" SET enable_seqscan = off')
+            upsert_papers(conn, [make_paper(f"2501.{n:05d}", f"Paper {n}", f"Abstract {n}.",
+                                            when=datetime(2025, 1, 6)) for n in range(120)])
+        database.dispose()  # new connections use the index even for so small a table
+        rng = np.random.default_rng(7)
+        with database.write() as conn:
+            pending = [p for chunk in vector_store.iter_missing(conn, "old@1") for p in chunk]
+            vectors = rng.standard_normal((len(pending), 8)).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            new = set(range(0, len(pending), 6))  # one paper in six re-embedded so far
+            for model, rows in (("old@1", [n for n in range(len(pending)) if n not in new]), ("new@1", sorted(new))):
+                vector_store.save_vectors(conn, model, [(pending[n], vectors[n]) for n in rows])
+            vector_store.ensure_hnsw_index(conn, 8)
+        with database.connect() as conn:
+            found = vector_store.pgvector_nearest(conn, "new@1", vectors[0], 15)
+        exact = sorted(new, key=lambda n: -float(vectors[n] @ vectors[0]))[:15]
+        assert [pid for pid, _ in found] == [pending[n].id for n in exact]
+    finally:
+        database.dispose()
+        drop()

@@ -26,6 +26,19 @@ def uses_pgvector(conn: sa.Connection) -> bool:
     return cached
 
 
+def _iterative_scan(conn: sa.Connection) -> bool:
+    """Whether pgvector can continue an HNSW scan past `ef_search` (0.8+). One index holds the vectors of every model:
+    while papers are re-embedded after a model change, most rows are still the old model's, and filtering the
+    nearest rows by model afterwards would leave a fraction of the asked-for neighbours."""
+    cached = conn.info.get("dailypapers_hnsw_iterative")
+    if cached is None:
+        version = conn.exec_driver_sql("SELECT extversion FROM pg_extension WHERE extname = 'vector'").scalar()
+        parts = [int(x) for x in str(version or "0").split(".")[:2] if x.isdigit()]
+        cached = tuple(parts) >= (0, 8)
+        conn.info["dailypapers_hnsw_iterative"] = cached
+    return cached
+
+
 def _pg_literal(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{x:.7g}" for x in vector.tolist()) + "]"
 
@@ -153,7 +166,10 @@ def pgvector_nearest(conn: sa.Connection, model: str, query: np.ndarray, limit: 
                      exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
     """(paper id, cosine similarity) of the nearest vectors by the HNSW index."""
     dim = int(query.shape[0])
-    conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {max(40, min(1000, limit * 2))}")
+    settings = f"SET LOCAL hnsw.ef_search = {max(40, min(1000, limit * 2))}"
+    if _iterative_scan(conn):
+        settings += "; SET LOCAL hnsw.iterative_scan = strict_order"  # exact distance order, as before
+    conn.exec_driver_sql(settings)
     rows = conn.execute(
         sa.text(
             f"SELECT paper_id, 1 - (embedding::vector({dim}) <=> CAST(:q AS vector({dim}))) AS sim "
