@@ -177,7 +177,7 @@ def serve(args: argparse.Namespace) -> None:
                 for target, paths in targets.items():
                     if protocol is None and target != "cached API answer":
                         continue
-                    load(args.port, paths, max(args.connections), 2)  # warm caches (and every worker's model)
+                    load(args.port, paths, max(args.connections), 5)  # warm caches (and every worker's model)
                     for connections in args.connections:
                         lat = load(args.port, paths, connections, args.seconds)
                         print(f"| {workers} | {label} | {target} | {connections} | {len(lat) / args.seconds:.0f} | "
