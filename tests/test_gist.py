@@ -150,19 +150,26 @@ def test_hugging_face_summary_wins_and_is_labelled(client, db):
     assert "(a sentence of the abstract, picked automatically)" in page  # ours still shown, labelled
 
 
-def test_serve_worker_fills_gists_in_the_background(db, tmp_path):
+def test_the_gists_job_fills_missing_gists_once_across_two_runners(db, settings, tmp_path):
+    """Papers imported with --no-gists get their gists from the `gists` job, which runs under its lease: with two
+    runners (as two server processes would have) on one database, one pass at a time (each used to run its own
+    gist thread over the same papers)."""
     import time
 
-    from dailypapers.ingest.gists import GistWorker
+    from dailypapers.jobs.catalog import GISTS, JOBS
+    from dailypapers.jobs.runner import JobRunner
+    from dailypapers.store import leases
 
     lines = [kaggle_line(f"2501.0002{i}", abstract=ABSTRACT) for i in range(2)]
     import_files(db, [write_jsonl(tmp_path / "a.jsonl", lines)], parallel=False, gists=False)
-    worker = GistWorker(db, interval=0.2).start()
-    try:
-        deadline = time.monotonic() + 30
-        while _gist_columns(db, "2501.00021")[2] is None:
-            assert time.monotonic() < deadline, "the worker did not fill the gists"
-            time.sleep(0.1)
-    finally:
-        worker.stop()
+    job = next(j for j in JOBS if j.name == GISTS)
+    runners = [JobRunner(db, settings, [job]) for _ in range(2)]
+    with db.write() as conn:
+        assert leases.take_lease(conn, GISTS, "other-host:1:x", time.time(), 60.0)
+    assert not runners[0].run_pass(GISTS)  # the lease is held elsewhere: nothing computed here
+    assert _gist_columns(db, "2501.00021")[2] is None
+    with db.write() as conn:
+        leases.release_lease(conn, GISTS, "other-host:1:x")
+    assert runners[1].run_pass(GISTS)
     assert _gist_columns(db, "2501.00020")[0].startswith("We propose LongSum")
+    assert _gist_columns(db, "2501.00021")[2] is not None

@@ -96,10 +96,10 @@ def test_a_lost_lease_stops_the_pass_in_progress(db, settings):
 
 
 def test_the_catalog_lists_every_job_once_and_settings_switch_them_off(db, settings):
-    assert [j.name for j in JOBS] == ["arxiv-sync", "digests", "embeddings", "housekeeping"]
+    assert [j.name for j in JOBS] == ["arxiv-sync", "digests", "embeddings", "gists", "housekeeping"]
     assert all(j.what and j.when for j in JOBS)
     off = settings.replace(sync_in_serve=False, digest_schedule_enabled=False, index_on_serve=False)
-    assert list(job_runner(db, off).states) == ["housekeeping"]
+    assert list(job_runner(db, off).states) == ["gists", "housekeeping"]
 
 
 def test_a_lease_of_an_exited_process_on_this_host_is_free_at_once(db):

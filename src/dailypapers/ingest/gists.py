@@ -85,32 +85,3 @@ def _fill(db: Database, everything: bool, batch_size: int, progress_stream: Text
             progress.close()
         result.seconds = time.monotonic() - start
     return result
-
-
-class GistWorker:
-    """Background thread for `serve`: fills missing gists (papers imported with --no-gists, or stored before
-    migration 0014), then checks again every `interval` seconds."""
-
-    def __init__(self, db: Database, interval: float = 60.0) -> None:
-        self.db = db
-        self.interval = interval
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="dailypapers-gist", daemon=True)
-
-    def start(self) -> GistWorker:
-        self.thread.start()
-        return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.stop_event.set()
-        self.thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self.stop_event.is_set():
-            try:
-                done = fill_gists(self.db, stop=self.stop_event, show_progress=False)
-                if done.computed:
-                    log.info("gist: %d papers got a TL;DR and keyphrases (%.0f/s)", done.computed, done.rate)
-            except Exception:  # keep serving pages; say why in the log
-                log.exception("gist worker failed; retrying in %.0fs", self.interval)
-            self.stop_event.wait(self.interval)

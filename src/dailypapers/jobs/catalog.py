@@ -5,6 +5,7 @@
 | `arxiv-sync` | harvest arXiv (backfill, daily sync, resume, retry) | checked every minute; due at `sync_time` |
 | `digests` | send the daily and weekly digests | checked every minute; due at `digest_hour` |
 | `embeddings` | embed papers that lack a search vector | every 30 s |
+| `gists` | compute the TL;DR and keyphrases of papers stored without them | every minute |
 | `housekeeping` | delete expired sessions, old rate-limit counters and old text-log entries | hourly |
 
 `serve` (unless `jobs_in_serve = false` or `--no-jobs`) and `dailypapers worker` run them through `JobRunner`;
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 ARXIV_SYNC = "arxiv-sync"
 DIGESTS = "digests"
 EMBEDDINGS = "embeddings"
+GISTS = "gists"
 HOUSEKEEPING = "housekeeping"
 
 
@@ -45,6 +47,17 @@ def _embeddings(db: Database, settings: Settings) -> Pass:
     from dailypapers.search.indexer import embed_pass
 
     return embed_pass(db)
+
+
+def _gists(db: Database, settings: Settings) -> Pass:
+    from dailypapers.ingest.gists import fill_gists
+
+    def run(stop: threading.Event) -> None:
+        done = fill_gists(db, stop=stop, show_progress=False)
+        if done.computed:
+            log.info("gists: %d papers got a TL;DR and keyphrases (%.0f/s)", done.computed, done.rate)
+
+    return run
 
 
 def _housekeeping(db: Database, settings: Settings) -> Pass:
@@ -74,6 +87,9 @@ JOBS: list[Job] = [
         make=_digests, enabled=lambda s: s.digest_schedule_enabled, first_after_leases=1.0),
     Job(EMBEDDINGS, "embed papers that have no search vector yet", "every 30 s", every_s=30.0, make=_embeddings,
         enabled=lambda s: s.index_on_serve),
+    # Papers imported with --no-gists or stored before migration 0014; a pass stops when its lease is lost.
+    Job(GISTS, "compute the TL;DR and keyphrases of papers stored without them", "every minute", every_s=60.0,
+        make=_gists),
     Job(HOUSEKEEPING, "delete expired sessions, old rate-limit counters and old text-log entries", "hourly",
         every_s=3600.0,
         make=_housekeeping),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -210,6 +211,9 @@ def warm_keyword_index(db: Database, wait: bool = False) -> None:
         keywords.build_now() if wait else keywords.start_build()
 
 
+_QUERY_EMBEDDING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="query-embedding")
+
+
 def _query_vector(db: Database, q: ParsedQuery) -> np.ndarray:
     return state(db).embedder.embed([q.text])[0]
 
@@ -254,8 +258,11 @@ def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
     when its meaning matches); below them the rest of the keyword list, then further semantic neighbours (so a
     query sharing no word with any paper still finds something)."""
     params = fusion.DEFAULT
+    # The query's vector is computed while the keyword search runs: onnxruntime releases the GIL, so the ~4 ms of
+    # embedding overlap the keyword ranking and row reads instead of adding to them (bench/RESULTS.md).
+    pending = _QUERY_EMBEDDING.submit(_query_vector, db, q)
     keyword = _keyword(db, conn, q, filters, max(limit, params.keyword_depth))
-    vector = _query_vector(db, q)
+    vector = pending.result()
     semantic: list[tuple[int, float]] = []
     wanted = max(params.semantic_depth, limit if len(keyword) < limit else 0)
     if wanted and not q.phrases:  # a quoted phrase is a hard requirement: the keyword list holds every match

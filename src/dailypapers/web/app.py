@@ -106,12 +106,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
 
         warm_ranking_space(db)
 
-    if background_sync:  # TL;DRs and keyphrases of papers stored without them (bulk imports, older databases)
-        from dailypapers.ingest.gists import GistWorker
-        from dailypapers.web.background import run_beside
-
-        run_beside(app, "gist_worker", lambda: GistWorker(db).start(), lambda worker: worker.stop())
-
     if background_sync and settings.jobs_in_serve:  # `serve` asks for it; tests and embedders do not
         from dailypapers.jobs.catalog import job_runner
         from dailypapers.web.background import run_beside
