@@ -9,9 +9,9 @@ PostgreSQL with the in-memory BM25 index fed by the text-change log, (c) SQLite 
 quality reference); plus the index build time and memory of one process on PostgreSQL.
 
 `serve`: `dailypapers serve --workers N --no-jobs` for each N, then K keep-alive connections (one thread each, plain
-http.client) ask for a cached API answer and for keyword and hybrid searches; p50/p95/p99 per N and K. Baseline
-in the same run: uvicorn with its stock h11 protocol (no TCP_NODELAY on connections from the shared socket), as
-`uvicorn --workers` runs, on the cached answer.
+http.client) ask for the daily papers API answer and for keyword and hybrid searches (page cache off);
+p50/p95/p99 per N and K. Baseline in the same run: uvicorn with its stock h11 protocol (no TCP_NODELAY on
+connections from the shared socket), as `uvicorn --workers` runs, on the daily papers answer.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def start(url: str, workers: int, protocol: str | None, port: int, in_memory: bo
     code = ("import uvicorn; uvicorn.run('dailypapers.web.asgi:serve_app', factory=True, host='127.0.0.1', "
             f"port={port}, workers={workers}, log_level='warning', access_log=False"
             + (f", http={protocol!r})" if protocol else ")"))
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env_for(url, jobs_in_serve="false",
+    # The page cache off: every search is computed (100 queries repeat within seconds and would be cache hits).
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env_for(url, jobs_in_serve="false", page_cache_entries=0,
                                                                        keyword_index_in_memory=str(in_memory).lower()))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -160,14 +161,14 @@ def serve(args: argparse.Namespace) -> None:
 
     header()
     queries = [q.query for q in load_queries(EVAL_FILES[0])][:100]
-    targets = {"cached API answer": ["/api/daily_papers?limit=5"]}
+    targets = {"daily papers (API)": ["/api/daily_papers?limit=5"]}
     for mode in args.modes:
         targets[f"{mode} search (API)"] = [f"/api/papers/search?mode={mode}&limit=20&q={quote(q)}" for q in queries]
     print(f"{args.seconds:.0f} s per line\n")
     print("| workers | protocol | target | connections | req/s | p50 ms | p95 ms | p99 ms |\n"
           "|---|---|---|---|---|---|---|---|")
     for workers in args.workers:
-        # The baseline protocol is timed on the cached answer only (no keyword index to build: it would only
+        # The baseline protocol is timed on the daily papers answer only (no keyword index to build: it would only
         # compete for the CPU); keyword searches are timed with the fix, every worker's index built first.
         for label, protocol in (("uvicorn h11 (baseline)", None), ("dailypapers NoDelay", PROTOCOL)):
             proc = start(args.database_url, workers, protocol, args.port, in_memory=protocol is not None)
@@ -175,7 +176,7 @@ def serve(args: argparse.Namespace) -> None:
                 if protocol is not None:
                     wait_ready(args.port, workers)
                 for target, paths in targets.items():
-                    if protocol is None and target != "cached API answer":
+                    if protocol is None and target != "daily papers (API)":
                         continue
                     load(args.port, paths, max(args.connections), 5)  # warm caches (and every worker's model)
                     for connections in args.connections:
