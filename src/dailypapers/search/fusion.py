@@ -23,7 +23,7 @@ class FusionParams:
     semantic_depth: int = 0
     # Linear: share of the cosine in the mix. 0.7 was best before BM25 got its exact-form bonus (0.806 paraphrase
     # R@1); with the bonus 0.7 gives 0.788 and 0.65 gives 0.806 again, known-item R@1 0.988 -> 0.991 (full 80k
-    # vectors, bench/RESULTS.md "Search, round three: full-corpus figures").
+    # vectors, bench/RESULTS.md "Search, round three: full corpus, quiet machine").
     dense_weight: float = 0.65
     # A comma-separated list of short terms ("diffusion models, video, 3D") asks for those exact terms: the cosine
     # weighs less there (0.5 keeps such queries' R@1 at BM25's 0.98 on the dev set; 0.7 gave 0.9725).

@@ -9,8 +9,8 @@ stored before stay valid.
 `quantized` goes further and does change the vectors (hence its own model name, `minilm-q8`): the shipped "int8"
 file keeps int8 weights behind DequantizeLinear nodes that onnxruntime folds back to float32 at load, so every
 MatMul runs in float32. Folding them ourselves and quantizing each weight matrix per output channel (activations
-quantized per batch at run time) lets the MatMuls run as integer kernels (VNNI where the CPU has it): 1.75x the
-papers/s at 256 tokens, vectors at cosine 0.995 to the float ones (bench/RESULTS.md, "Embedding throughput").
+quantized per batch at run time) lets the MatMuls run as integer kernels (VNNI where the CPU has it): about twice
+the papers/s at 256 tokens, vectors at cosine 0.995 to the float ones (bench/RESULTS.md, "Embedding throughput").
 Per-tensor scales were as fast but cosine 0.93, which loses quality.
 """
 
