@@ -208,7 +208,7 @@ def test_serve_lifespan_starts_and_stops_the_scheduler(db, settings):
     app = create_app(settings.replace(digest_schedule_enabled=True, sync_in_serve=False, index_on_serve=False), db=db,
                      background_sync=True)
     with TestClient(app):
-        assert list(app.state.jobs.states) == ["digests", "housekeeping"] and app.state.jobs.alive
+        assert list(app.state.jobs.states) == ["digests", "gists", "housekeeping"] and app.state.jobs.alive
     assert not app.state.jobs.alive
     off = create_app(settings.replace(digest_schedule_enabled=False, sync_in_serve=False, index_on_serve=False), db=db,
                      background_sync=True)
