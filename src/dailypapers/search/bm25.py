@@ -291,12 +291,30 @@ class Bm25Index:
     def top(self, words: Sequence[str], k: int, excluded: Sequence[str] = (),
             exact_weight: float | None = None) -> list[tuple[int, float]]:
         """The best `k` (paper id, score) for the OR of `words`, best first, ties by paper id."""
+        return self.ranking(words, k, excluded, exact_weight).top
+
+    def ranking(self, words: Sequence[str], k: int, excluded: Sequence[str] = (),
+                exact_weight: float | None = None) -> Ranking:
+        """`top` together with every paper's score for the same query (hybrid search asks for the BM25 of semantic
+        neighbours that the top `k` does not hold)."""
         if k <= 0 or not len(self.paper_ids):
-            return []
+            return Ranking([], {}, np.zeros(0, np.float32))
         scores = self.scores(words, excluded, exact_weight)
         hits = np.flatnonzero(scores)
         if len(hits) > k:
             hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
         ids = self.paper_ids[hits]
         order = np.lexsort((ids, -scores[hits]))
-        return [(int(ids[i]), float(scores[hits[i]])) for i in order]
+        return Ranking([(int(ids[i]), float(scores[hits[i]])) for i in order], self.position, scores)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    top: list[tuple[int, float]]
+    position: dict[int, int]
+    scores: np.ndarray
+
+    def score_of(self, paper_ids: Iterable[int]) -> dict[int, float]:
+        """BM25 of each of `paper_ids` (0.0 for a paper that does not match or is not in the index)."""
+        return {pid: (float(self.scores[n]) if (n := self.position.get(pid)) is not None else 0.0)
+                for pid in paper_ids}

@@ -14,6 +14,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from dailypapers.search import fusion
+from dailypapers.search.bm25 import Ranking
 from dailypapers.search.embedder import Embedder, EmbedderError, load_embedder
 from dailypapers.search.highlight import highlights
 from dailypapers.search.keyword_index import KeywordIndex
@@ -177,21 +178,27 @@ def _keyword_query(conn: sa.Connection, q: ParsedQuery) -> store.KeywordQuery:
 
 def _keyword(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
              limit: int) -> list[tuple[int, float]]:
+    return _keyword_ranking(db, conn, q, filters, limit)[0]
+
+
+def _keyword_ranking(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
+                     limit: int) -> tuple[list[tuple[int, float]], Ranking | None]:
     """The best keyword matches: from the in-memory BM25 index when it can answer (no phrase and no
-    category/author/date filter), else from the database's full-text search."""
+    category/author/date filter), with every paper's score for the same query, else from the database's full-text
+    search (and no scores beyond its list)."""
     keywords = state(db).keyword_index
     index = None
     if keywords is not None and not q.phrases and not store.restricts(filters) and limit <= store.FAST_PATH_LIMIT:
         index = keywords.current(conn)
     if index is None:
-        return store.keyword_search(conn, _keyword_query(conn, q), filters, limit)
+        return store.keyword_search(conn, _keyword_query(conn, q), filters, limit), None
     want = limit + 10
     while True:  # hidden (or just deleted) papers are dropped; ask for more until enough are left
-        top = index.top(q.content_words, want, filters.excluded)
-        shown = store.visible_ids(conn, [pid for pid, _ in top], store.Filters())
-        hits = [x for x in top if x[0] in shown]
-        if len(hits) >= limit or len(top) < want:
-            return hits[:limit]
+        ranking = index.ranking(q.content_words, want, filters.excluded)
+        shown = store.visible_ids(conn, [pid for pid, _ in ranking.top], store.Filters())
+        hits = [x for x in ranking.top if x[0] in shown]
+        if len(hits) >= limit or len(ranking.top) < want:
+            return hits[:limit], ranking
         want *= 4
 
 
@@ -218,13 +225,27 @@ def _query_vector(db: Database, q: ParsedQuery) -> np.ndarray:
     return state(db).embedder.embed([q.text])[0]
 
 
+def _embed_and_scan(db: Database, q: ParsedQuery, index: NumpyIndex | None,
+                    k: int) -> tuple[np.ndarray, list[tuple[int, float]] | None]:
+    vector = _query_vector(db, q)
+    return vector, (index.search(vector, k) if index is not None and k else None)
+
+
+def _fetch(filters: store.Filters, limit: int, exclude: tuple[int, ...] = ()) -> int:
+    """How many raw neighbours to fetch so that `limit` are left after filters and exclusions."""
+    restricted = bool(filters.categories or filters.authors or filters.since or filters.until or filters.excluded)
+    return limit * (20 if restricted else 1) + len(exclude)
+
+
 def _nearest(db: Database, conn: sa.Connection, vector: np.ndarray, filters: store.Filters, limit: int,
-             exclude: tuple[int, ...] = ()) -> list[tuple[int, float]]:
+             exclude: tuple[int, ...] = (), scanned: list[tuple[int, float]] | None = None) -> list[tuple[int, float]]:
+    """The `limit` nearest visible papers; `scanned`: the in-process index's answer, already fetched."""
     st = state(db)
     model = st.embedder.name
-    restricted = bool(filters.categories or filters.authors or filters.since or filters.until or filters.excluded)
-    fetch = limit * (20 if restricted else 1) + len(exclude)
-    if vector_store.uses_pgvector(conn):
+    fetch = _fetch(filters, limit, exclude)
+    if scanned is not None:
+        found = [x for x in scanned if x[0] not in exclude]
+    elif vector_store.uses_pgvector(conn):
         found = vector_store.pgvector_nearest(conn, model, vector, min(fetch, 4000), exclude)
     else:
         found = [x for x in st.index(conn).search(vector, min(fetch, 20000)) if x[0] not in exclude]
@@ -253,21 +274,31 @@ def _semantic(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.
 
 def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Filters,
             limit: int) -> list[tuple[int, float]]:
-    """The best `keyword_depth` keyword candidates and the `semantic_depth` nearest semantic neighbours, together
-    re-ranked by a mix of BM25 and cosine with the query (so a paper the keywords rank low can still come first
-    when its meaning matches); below them the rest of the keyword list, then further semantic neighbours (so a
-    query sharing no word with any paper still finds something)."""
+    """The best `keyword_depth` keyword candidates and, for a descriptive query, the `semantic_depth` nearest
+    semantic neighbours, together re-ranked by a mix of BM25 and cosine with the query (so a paper the keywords rank
+    low can still come first when its meaning matches); below them the rest of the keyword list, then further
+    semantic neighbours (so a query sharing no word with any paper still finds something)."""
     params = fusion.DEFAULT
-    # The query's vector is computed while the keyword search runs: onnxruntime releases the GIL, so the ~4 ms of
-    # embedding overlap the keyword ranking and row reads instead of adding to them (bench/RESULTS.md).
-    pending = _QUERY_EMBEDDING.submit(_query_vector, db, q)
-    keyword = _keyword(db, conn, q, filters, max(limit, params.keyword_depth))
-    vector = pending.result()
+    index = None if vector_store.uses_pgvector(conn) else state(db).index(conn)
+    depth = 0 if q.phrases else _union_depth(q, params, None if index is None else len(index))
+    # In process, the neighbours' scan (~4 ms per 80k vectors) follows the query's embedding in a thread while the
+    # keyword search runs: onnxruntime and numpy release the GIL, so both overlap the keyword ranking and row reads
+    # instead of adding to them (bench/RESULTS.md).
+    scan = index if depth else None
+    pending = _QUERY_EMBEDDING.submit(_embed_and_scan, db, q, scan, min(_fetch(filters, depth), 20000))
+    keyword, ranking = _keyword_ranking(db, conn, q, filters, max(limit, params.keyword_depth))
+    vector, scanned = pending.result()
     semantic: list[tuple[int, float]] = []
-    wanted = max(params.semantic_depth, limit if len(keyword) < limit else 0)
-    if wanted and not q.phrases:  # a quoted phrase is a hard requirement: the keyword list holds every match
-        semantic = _nearest(db, conn, vector, filters, wanted)
-    head, near = keyword[: params.keyword_depth], semantic[: params.semantic_depth]
+    if len(keyword) < limit and not q.phrases:  # a quoted phrase is a hard requirement: the keywords hold every match
+        semantic = _nearest(db, conn, vector, filters, max(limit, depth))  # too few keyword hits: fill the page
+    elif depth:
+        semantic = _nearest(db, conn, vector, filters, depth, scanned=scanned)
+    head, near = keyword[: params.keyword_depth], semantic[:depth]
+    if ranking is not None:
+        # A neighbour's own BM25 (not 0) enters the mix: with 0 it could never pass a keyword candidate, and the
+        # union gained nothing (bench/RESULTS.md, "Search, round four").
+        listed = {pid for pid, _ in head}
+        head = head + list(ranking.score_of(pid for pid, _ in near if pid not in listed).items())
     dense = dict(near)
     dense.update(_dense_scores(db, conn, vector, [pid for pid, _ in head if pid not in dense]))
     fused = fusion.fuse(head, near, dense, params, weight=fusion.dense_weight(q.text, params))
@@ -277,6 +308,16 @@ def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
     floor = min((s for _, s in fused), default=0.0)
     # Below the re-ranked head, in keyword order then semantic order; scores keep falling so sorts stay stable.
     return (fused + [(pid, floor - 0.001 * (n + 1)) for n, pid in enumerate(rest)])[:limit]
+
+
+def _union_depth(q: ParsedQuery, params: fusion.FusionParams, in_process: int | None) -> int:
+    """How many semantic neighbours join the keyword candidates: `semantic_depth` for a descriptive query, none
+    for a few keywords (there the keywords name what is wanted) or where finding neighbours means scanning too many
+    vectors: `in_process` is the in-process index's size, None under pgvector, whose HNSW index answers at any
+    size."""
+    if len(q.content_words) < params.union_min_words or fusion.is_keyword_list(q.text):
+        return 0
+    return params.semantic_depth if in_process is None or in_process <= params.union_scan_limit else 0
 
 
 def _dense_scores(db: Database, conn: sa.Connection, vector: np.ndarray, ids: list[int]) -> dict[int, float]:

@@ -17,10 +17,16 @@ class FusionParams:
     # Tuned on the dev query files with 256-token document vectors (bench/RESULTS.md): 0.7 of cosine over the best 20
     # keyword candidates gave paraphrase R@1 0.806 / MRR@10 0.852 (0.6: 0.788; 0.8: 0.794) with summary R@1 0.995.
     keyword_depth: int = 20
-    # Nearest semantic neighbours added to the candidates (the union of issue 16). 0: none, they only fill in when
-    # the keywords find less than a page. The union measured no better on the dev files (bench/RESULTS.md, "Search,
-    # round three") and costs a scan of every vector per query, so it is off by default.
-    semantic_depth: int = 0
+    # Nearest semantic neighbours added to the candidates of a descriptive query (the union of issue 16), each with
+    # its own BM25. 0: none, they only fill in when the keywords find less than a page. 20 lifted dev paraphrase
+    # R@10 0.925 -> 0.950 and R@100 0.988 -> 1.0 (bench/RESULTS.md, "Search, round four").
+    semantic_depth: int = 20
+    # Queries of fewer content words get no union: short topic queries lost with it (MRR@10 0.096 -> 0.087), as
+    # neighbours without the query's words pushed out papers that have them.
+    union_min_words: int = 5
+    # Above this many vectors in the in-memory index the union is skipped: its scan of every vector costs ~5 ms per
+    # 80k (~70 ms at 1M), more than the keyword search itself. pgvector's HNSW index has no such limit.
+    union_scan_limit: int = 250_000
     # Linear: share of the cosine in the mix. 0.7 was best before BM25 got its exact-form bonus (0.806 paraphrase
     # R@1); with the bonus 0.7 gives 0.788 and 0.65 gives 0.806 again, known-item R@1 0.988 -> 0.991 (full 80k
     # vectors, bench/RESULTS.md "Search, round three: full corpus, quiet machine").
