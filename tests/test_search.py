@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 
 import pytest
@@ -193,3 +194,29 @@ def test_index_is_resumable_and_idempotent(corpus):
     second = index_missing(corpus)
     assert second.embedded == len(CORPUS) - 3 and second.remaining == 0
     assert index_missing(corpus).embedded == 0
+
+
+def test_a_stopped_index_pass_keeps_every_batch_it_embedded_and_resumes(corpus, monkeypatch):
+    """The next batch is embedded while the previous one is written: a stop keeps the batch already embedded, and
+    the next pass embeds exactly the rest."""
+    from dailypapers.search.engine import state
+
+    embedder = state(corpus).embedder
+    stop = threading.Event()
+    calls = []
+    real = embedder.embed
+
+    def embed_then_stop(texts):
+        calls.append(len(texts))
+        if len(calls) == 2:  # stop while the second batch is being embedded
+            stop.set()
+        return real(texts)
+
+    monkeypatch.setattr(embedder, "embed", embed_then_stop)
+    first = index_missing(corpus, batch_size=2, stop=stop)
+    assert first.embedded == 4 and first.remaining == len(CORPUS) - 4  # both batches in flight were kept
+    monkeypatch.setattr(embedder, "embed", real)
+    second = index_missing(corpus, batch_size=2)
+    assert second.embedded == len(CORPUS) - 4 and second.remaining == 0
+    with corpus.connect() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM paper_vectors")).scalar_one() == len(CORPUS)
