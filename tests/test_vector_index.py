@@ -120,3 +120,58 @@ def test_postgresql_nearest_neighbours_of_one_model_fill_the_page_while_another_
     finally:
         database.dispose()
         drop()
+
+
+def _clustered(rng, n: int, dim: int = 384) -> np.ndarray:
+    """Unit vectors that vary along a few dozen directions, as sentence vectors do (random ones vary along all)."""
+    basis = rng.standard_normal((48, dim)).astype(np.float32)
+    rows = rng.standard_normal((n, 48)).astype(np.float32) * np.linspace(3, 0.2, 48, dtype=np.float32)
+    m = rows @ basis + 0.05 * rng.standard_normal((n, dim)).astype(np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def _exact_top(matrix: np.ndarray, query: np.ndarray, k: int) -> set[int]:
+    return {int(i) + 1 for i in np.argsort(-(matrix @ query))[:k]}
+
+
+def test_a_large_index_shortlists_on_principal_directions_and_returns_exact_scores(monkeypatch):
+    """Above PREFIX_MIN_ROWS the scan reads projected rows, then re-scores a shortlist exactly: the nearest found are
+    the true nearest (on vectors with the spread of sentence vectors), each with its exact cosine."""
+    from dailypapers.search import vector_index
+
+    monkeypatch.setattr(vector_index, "PREFIX_MIN_ROWS", 1000)
+    monkeypatch.setattr(vector_index, "PREFIX_SHORTLIST", 200)
+    rng = np.random.default_rng(3)
+    matrix = _clustered(rng, 4000)
+    index = NumpyIndex.from_arrays("m", np.arange(1, 4001, dtype=np.int64), matrix)
+    assert index.snapshot.prefix is not None and index.snapshot.prefix.shape == (4000, vector_index.PREFIX_DIMS)
+    found = 0
+    for q in _clustered(rng, 50):
+        hits = index.search(q, 20)
+        assert all(abs(score - float(matrix[pid - 1] @ q)) < 1e-5 for pid, score in hits)  # exact cosines
+        assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+        found += len({pid for pid, _ in hits} & _exact_top(matrix, q, 20))
+    assert found >= 0.98 * 50 * 20
+    small = NumpyIndex.from_arrays("m", np.arange(1, 501, dtype=np.int64), matrix[:500])
+    assert small.snapshot.prefix is None  # below the threshold every vector is scanned
+
+
+def test_appended_and_replaced_vectors_are_projected_too(monkeypatch):
+    from dailypapers.search import vector_index
+
+    monkeypatch.setattr(vector_index, "PREFIX_MIN_ROWS", 1000)
+    monkeypatch.setattr(vector_index, "PREFIX_SHORTLIST", 100)
+    rng = np.random.default_rng(4)
+    matrix = _clustered(rng, 3000)
+    index = NumpyIndex.from_arrays("m", np.arange(1, 2001, dtype=np.int64), matrix[:2000])
+    held = index.snapshot
+    index.add(list(range(2001, 3001)), list(matrix[2000:]))  # appended: each is its own nearest neighbour
+    index.add([7], [matrix[2999]])  # re-embedded: paper 7 now has paper 3000's vector
+    snap = index.snapshot
+    assert snap.prefix is not None and snap.projection is not None
+    np.testing.assert_allclose(snap.prefix, snap.matrix @ snap.projection, atol=1e-5)
+    for pid in (2001, 2500, 2999):
+        assert index.search(matrix[pid - 1], 1)[0][0] == pid
+    assert {pid for pid, _ in index.search(matrix[2999], 2)} == {7, 3000}
+    assert held.prefix is not None and held.prefix.shape[0] == 2000  # a reader's snapshot is untouched
+    np.testing.assert_allclose(held.prefix[6], matrix[6] @ held.projection, atol=1e-5)

@@ -52,6 +52,7 @@ class _State:
     """Per-database search state: the embedder and, where pgvector is not used, the in-process vector index."""
 
     def __init__(self, db: Database) -> None:
+        _one_blas_thread()
         self.settings = db.settings
         self._embedder: Embedder | None = None
         self._index: NumpyIndex | None = None
@@ -72,6 +73,16 @@ class _State:
             self._index = NumpyIndex(self.embedder.name)
         self._index.sync(conn)
         return self._index
+
+
+def _one_blas_thread() -> None:
+    """Searching runs small matrix products from several threads at once (request threads, the query-embedding
+    thread). OpenBLAS's own worker threads spin after each product and took the core the keyword search beside them
+    needed: hybrid p50 at 80k 14.9 -> 12.8 ms with one BLAS thread (bench/RESULTS.md, "Search, round four"). So
+    numpy's BLAS runs on the calling thread, process-wide, as a web server's concurrency comes from requests."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 _STATES: weakref.WeakKeyDictionary[Database, _State] = weakref.WeakKeyDictionary()

@@ -24,8 +24,9 @@ class FusionParams:
     # Queries of fewer content words get no union: short topic queries lost with it (MRR@10 0.096 -> 0.087), as
     # neighbours without the query's words pushed out papers that have them.
     union_min_words: int = 5
-    # Above this many vectors in the in-memory index the union is skipped: its scan of every vector costs ~5 ms per
-    # 80k (~70 ms at 1M), more than the keyword search itself. pgvector's HNSW index has no such limit.
+    # Above this many vectors in the in-process index the union is skipped: its scan (a shortlist on principal
+    # components, search/vector_index.py) grows with the corpus, 1.5 ms at 80k, ~20 ms at 1M, more than the keyword
+    # search itself. pgvector's HNSW index has no such limit.
     union_scan_limit: int = 250_000
     # Linear: share of the cosine in the mix. 0.7 was best before BM25 got its exact-form bonus (0.806 paraphrase
     # R@1); with the bonus 0.7 gives 0.788 and 0.65 gives 0.806 again, known-item R@1 0.988 -> 0.991 (full 80k
