@@ -3,6 +3,7 @@ sorts and pagination. `search_papers` never raises for user input: a query that 
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import weakref
@@ -75,6 +76,7 @@ class _State:
         return self._index
 
 
+@functools.cache  # once per process: threadpoolctl inspects every loaded library
 def _one_blas_thread() -> None:
     """Searching runs small matrix products from several threads at once (request threads, the query-embedding
     thread). OpenBLAS's own worker threads spin after each product and took the core the keyword search beside them
@@ -311,7 +313,7 @@ def _hybrid(db: Database, conn: sa.Connection, q: ParsedQuery, filters: store.Fi
         listed = {pid for pid, _ in head}
         head = head + list(ranking.score_of(pid for pid, _ in near if pid not in listed).items())
     dense = dict(near)
-    dense.update(_dense_scores(db, conn, vector, [pid for pid, _ in head if pid not in dense]))
+    dense.update(_dense_scores(db, conn, vector, [pid for pid, _ in head if pid not in dense], index))
     fused = fusion.fuse(head, near, dense, params, weight=fusion.dense_weight(q.text, params))
     seen = {pid for pid, _ in fused}
     rest = list(dict.fromkeys([pid for pid, _ in keyword[params.keyword_depth :] if pid not in seen]
@@ -331,12 +333,10 @@ def _union_depth(q: ParsedQuery, params: fusion.FusionParams, in_process: int | 
     return params.semantic_depth if in_process is None or in_process <= params.union_scan_limit else 0
 
 
-def _dense_scores(db: Database, conn: sa.Connection, vector: np.ndarray, ids: list[int]) -> dict[int, float]:
-    st = state(db)
-    if vector_store.uses_pgvector(conn):
-        vecs = vector_store.vectors_for(conn, st.embedder.name, ids)
-    else:
-        vecs = st.index(conn).get(ids)
+def _dense_scores(db: Database, conn: sa.Connection, vector: np.ndarray, ids: list[int],
+                  index: NumpyIndex | None) -> dict[int, float]:
+    """Cosines of `ids` with the query: from `index` (in process, already caught up) or, when None, pgvector."""
+    vecs = index.get(ids) if index is not None else vector_store.vectors_for(conn, state(db).embedder.name, ids)
     return {pid: float(v @ vector) for pid, v in vecs.items()}
 
 

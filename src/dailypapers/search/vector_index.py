@@ -3,9 +3,9 @@
 Below PREFIX_MIN_ROWS vectors a search scans every vector. Above, it scans a shortlist first: the vectors projected
 on their first PREFIX_DIMS principal directions (computed once per index from its vectors; a quarter of the bytes
 to read), and re-scores the best PREFIX_SHORTLIST of them (8 per neighbour asked for, if more) exactly, so every
-score returned is the exact cosine. On
-the 80k dev corpus that finds 0.996 of the true 20 nearest for 1.5 ms instead of 4.4 ms (bench/RESULTS.md, "Search,
-round four"): scanning all vectors is memory-bound, and hybrid search does it for every descriptive query.
+score returned is the exact cosine. On the 80k dev corpus that finds 0.996 of the true 20 nearest for 1.5 ms
+instead of 4.4 ms (bench/RESULTS.md, "Search, round four"): scanning all vectors is memory-bound, and hybrid search
+does it for every descriptive query.
 
 Before every query it compares the table's signature (highest seq, deletion count) with what it loaded: new rows
 are read incrementally, any deletion triggers a reload. So after a crash, a restart or another process's writes it
@@ -162,6 +162,7 @@ class NumpyIndex:
         id_buf, buf = self._id_buf, self._buf
         # The projected rows follow the vectors while the directions fit; otherwise _publish starts them afresh.
         pbuf = self._pbuf if snap.prefix is not None and snap.matrix.shape[1] == dim else None
+        projection = self._projection if pbuf is not None else None
         if n == 0 or buf.shape[1] != dim or n + extra > len(buf) or replaced:
             # Grow (doubling keeps appends amortized), or copy because a row a reader may hold changes.
             capacity = max(n + extra, 2 * len(buf), 1024) if not replaced or n + extra > len(buf) else len(buf)
@@ -169,19 +170,19 @@ class NumpyIndex:
             grown = np.empty((capacity, dim), dtype=np.float32)
             grown_ids[:n], grown[:n] = snap.ids, snap.matrix
             id_buf, buf = grown_ids, grown
-            if pbuf is not None and snap.prefix is not None:
+            if snap.prefix is not None and pbuf is not None:
                 pbuf = np.empty((capacity, PREFIX_DIMS), dtype=np.float32)
                 pbuf[:n] = snap.prefix
         pos = snap.pos
         for pid, vec in replaced.items():
             buf[pos[pid]] = vec
-            if pbuf is not None and self._projection is not None:
-                pbuf[pos[pid]] = vec @ self._projection
+            if pbuf is not None and projection is not None:
+                pbuf[pos[pid]] = vec @ projection
         if extra:
             id_buf[n:n + extra] = new_ids
             buf[n:n + extra] = np.stack(new_rows)
-            if pbuf is not None and self._projection is not None:
-                pbuf[n:n + extra] = buf[n:n + extra] @ self._projection
+            if pbuf is not None and projection is not None:
+                pbuf[n:n + extra] = buf[n:n + extra] @ projection
             for k, pid in enumerate(new_ids):
                 pos[pid] = n + k
         self._publish(id_buf, buf, pos, sig, n + extra, pbuf)
